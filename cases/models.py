@@ -1,0 +1,573 @@
+"""The case record and its state machine (domain.md, "The case lifecycle").
+
+Transitions change fields only; what else happens (numbering, notices, the audit reason) is in services.py.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    HANDLING_STATES,
+    OPEN_STATES,
+    CaseState,
+    Category,
+    Channel,
+    DemandType,
+    DisputeChannel,
+    Nature,
+    PauseKind,
+)
+from .masking import mask_id_number, mask_phone
+from .validators import validate_evidence_file
+
+S = CaseState
+
+
+class Consumer(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, db_index=True)
+    id_number = models.CharField(_("ID number"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consumer")
+        verbose_name_plural = _("consumers")
+
+    def __str__(self):
+        return f"{self.name} ({self.masked_phone})"
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
+
+
+class Business(models.Model):
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=255)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="businesses",
+        verbose_name=_("portal users"),
+        help_text=_("Users who answer transfer sheets for this business in the portal."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class GroundSource(models.TextChoices):
+    ACCEPTANCE_RULES = "acceptance_rules", _("Complaint-acceptance rules")
+    ASSOCIATION_PRACTICE = "association_practice", _("Consumer-association practice")
+    ADMIN_RULES_ART15 = "admin_rules_art15", _("Administrative complaint rules, art. 15")
+    MEDIATION_RULES = "mediation_rules", _("Mediation rules")
+    LOCAL = "local", _("Local rule")
+
+
+class Ground(models.Model):
+    """A reason from a fixed list; data, editable by supervisors, deactivated rather than deleted once used."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    source = models.CharField(_("source"), max_length=30, choices=GroundSource.choices)
+    advised_channel = models.CharField(
+        _("advised channel"), max_length=20, choices=DisputeChannel.choices, default=DisputeChannel.COURT
+    )
+    advice_zh = models.TextField(_("advice to the consumer (Chinese)"), blank=True)
+    advice_en = models.TextField(_("advice to the consumer (English)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self):
+        return self.label_en if translation.get_language() == "en" else self.label_zh
+
+    @property
+    def advice(self):
+        return self.advice_en if translation.get_language() == "en" else self.advice_zh
+
+
+class RejectionGround(Ground):
+    history = HistoricalRecords()
+
+    class Meta(Ground.Meta):
+        verbose_name = _("rejection ground")
+        verbose_name_plural = _("rejection grounds")
+
+
+class TerminationGround(Ground):
+    history = HistoricalRecords()
+
+    class Meta(Ground.Meta):
+        verbose_name = _("termination ground")
+        verbose_name_plural = _("termination grounds")
+
+
+class Sequence(models.Model):
+    """Gap-free counters per prefix and year (case numbers, transfer sheets, urging notices)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="sequence_prefix_year_uniq")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+# --- transition permissions and conditions --------------------------------------------------------
+
+
+def can_record_reply(case, user):
+    """Staff record an answer received offline; a business user answers only for its own business."""
+    if user.has_perm("cases.mediate_case"):
+        return True
+    return case.business_id is not None and case.business.members.filter(pk=user.pk).exists()
+
+
+def _condition(message):
+    def wrap(func):
+        func.message = message
+        return func
+
+    return wrap
+
+
+@_condition(_("The complaint lacks required material (consumer contact, business, goods, facts, demand)."))
+def is_complete(case):
+    return not case.missing_material()
+
+
+@_condition(_("The case is waiting for the consumer's supplementary material."))
+def not_waiting_for_supplement(case):
+    return case.pause_kind != PauseKind.SUPPLEMENT
+
+
+@_condition(_("Choose at least one rejection ground."))
+def has_rejection_ground(case):
+    return case.pk is not None and case.rejection_grounds.exists()
+
+
+@_condition(_("The business is not identified."))
+def has_business(case):
+    return case.business_id is not None
+
+
+@_condition(_("Assign a mediator first."))
+def has_mediator(case):
+    return case.mediator_id is not None
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    state = FSMField(
+        _("state"), default=S.SUBMITTED, choices=S.choices, protected=True, max_length=20, db_index=True
+    )
+    number = models.CharField(_("case number"), max_length=20, unique=True, null=True, blank=True)
+    channel = models.CharField(_("channel of receipt"), max_length=20, choices=Channel.choices)
+    nature = models.CharField(_("nature of complaint"), max_length=20, choices=Nature.choices)
+    category = models.CharField(_("goods/services category"), max_length=30, choices=Category.choices)
+    consumer = models.ForeignKey(
+        Consumer, on_delete=models.PROTECT, related_name="cases", verbose_name=_("consumer")
+    )
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("business complained about"),
+    )
+    product = models.CharField(_("goods or service"), max_length=200)
+    purchased_on = models.DateField(_("date of purchase"), null=True, blank=True)
+    amount_paid = models.DecimalField(
+        _("amount paid (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    facts = models.TextField(_("facts"))
+    demand_type = models.CharField(_("type of demand"), max_length=20, choices=DemandType.choices)
+    demand = models.TextField(_("demand"))
+    amount_claimed = models.DecimalField(
+        _("amount claimed (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("mediator in charge"),
+        limit_choices_to={"groups__name__in": ["mediator", "supervisor"]},
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    acceptance_due_on = models.DateField(_("acceptance decision due"), null=True, blank=True)
+    filed_on = models.DateField(_("filing date"), null=True, blank=True)
+    due_on = models.DateField(_("handling due"), null=True, blank=True)
+    pause_kind = models.CharField(_("clock paused for"), max_length=20, choices=PauseKind.choices, blank=True)
+    paused_on = models.DateField(_("paused since"), null=True, blank=True)
+
+    rejection_grounds = models.ManyToManyField(
+        RejectionGround, through="CaseRejectionGround", blank=True, verbose_name=_("rejection grounds")
+    )
+    rejection_explanation = models.TextField(_("rejection explanation"), blank=True)
+    rejection_notice = models.TextField(_("rejection notice"), blank=True)
+    decided_on = models.DateField(_("screening decided on"), null=True, blank=True)
+
+    transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    reply_summary = models.TextField(_("business reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    agreement_terms = models.TextField(_("agreement terms"), blank=True)
+    money_recovered = models.DecimalField(
+        _("money recovered (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    termination_ground = models.ForeignKey(
+        TerminationGround,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("termination ground"),
+    )
+    advised_channel = models.CharField(
+        _("advised channel"), max_length=20, choices=DisputeChannel.choices, blank=True
+    )
+    termination_explanation = models.TextField(_("termination explanation"), blank=True)
+    withdrawal_reason = models.TextField(_("withdrawal reason"), blank=True)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        permissions = [
+            ("screen_case", _("Can screen complaints (accept, reject, request material)")),
+            ("transfer_case", _("Can transfer cases to businesses")),
+            ("mediate_case", _("Can mediate cases and record outcomes")),
+            ("withdraw_case", _("Can record a consumer's withdrawal")),
+            ("close_case", _("Can close cases")),
+            ("reassign_case", _("Can reassign cases to another mediator")),
+        ]
+        indexes = [
+            # The overdue sweep and the overdue filter: open, filed cases by due date (cases.selectors).
+            models.Index(fields=["due_on"], name="case_open_due_idx", condition=Q(state__in=HANDLING_STATES)),
+            # The screening queue: submitted cases by acceptance due date.
+            models.Index(
+                fields=["acceptance_due_on"],
+                name="case_screening_due_idx",
+                condition=Q(state=S.SUBMITTED),
+            ),
+            models.Index(fields=["mediator", "state"], name="case_mediator_state_idx"),
+            models.Index(fields=["business", "state"], name="case_business_state_idx"),
+            models.Index(fields=["received_at"], name="case_received_idx"),
+            models.Index(fields=["filed_on"], name="case_filed_idx"),
+        ]
+
+    def __str__(self):
+        return self.number or _("Complaint #%(pk)s") % {"pk": self.pk}
+
+    # --- derived ----------------------------------------------------------------------------------
+
+    def missing_material(self):
+        """The required material of domain.md ("Admissibility screening") that this complaint lacks."""
+        required = {
+            _("consumer's name"): self.consumer_id and self.consumer.name,
+            _("consumer's phone"): self.consumer_id and self.consumer.phone,
+            _("business"): self.business_id,
+            _("goods or service"): self.product,
+            _("date of purchase"): self.purchased_on,
+            _("amount paid"): self.amount_paid is not None,
+            _("facts"): self.facts,
+            _("demand"): self.demand,
+        }
+        return [str(label) for label, present in required.items() if not present]
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return (
+            self.state in HANDLING_STATES
+            and self.due_on is not None
+            and self.due_on < today
+            and not self.pause_kind
+        )
+
+    # --- transitions (fields only) ------------------------------------------------------------------
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.ACCEPTED,
+        permission="cases.screen_case",
+        conditions=[is_complete, not_waiting_for_supplement],
+    )
+    def accept(self, *, number, filed_on, due_on):
+        self.number = number
+        self.filed_on = filed_on
+        self.decided_on = filed_on
+        self.due_on = due_on
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.REJECTED,
+        permission="cases.screen_case",
+        conditions=[has_rejection_ground],
+    )
+    def reject(self, *, explanation, notice, decided_on):
+        _require(explanation, _("Explain the rejection to the consumer."))
+        self.rejection_explanation = explanation
+        self.rejection_notice = notice
+        self.decided_on = decided_on
+        self._clear_pause()
+
+    @transition(
+        field=state,
+        source=S.ACCEPTED,
+        target=S.TRANSFERRED,
+        permission="cases.transfer_case",
+        conditions=[has_business, has_mediator],
+    )
+    def transfer(self, *, at):
+        self.transferred_at = at
+
+    @transition(field=state, source=S.TRANSFERRED, target=S.REPLIED, permission=can_record_reply)
+    def record_reply(self, *, summary, at):
+        _require(summary, _("Record what the business answered."))
+        self.reply_summary = summary
+        self.replied_at = at
+
+    @transition(
+        field=state,
+        source=[S.ACCEPTED, S.TRANSFERRED, S.REPLIED],
+        target=S.MEDIATING,
+        permission="cases.mediate_case",
+        conditions=[has_mediator],
+    )
+    def start_mediation(self):
+        pass
+
+    @transition(field=state, source=S.MEDIATING, target=S.APPRAISAL, permission="cases.mediate_case")
+    def request_appraisal(self, *, on):
+        self.pause_kind = PauseKind.APPRAISAL
+        self.paused_on = on
+
+    @transition(field=state, source=S.APPRAISAL, target=S.MEDIATING, permission="cases.mediate_case")
+    def appraisal_done(self, *, due_on):
+        self.due_on = due_on
+        self._clear_pause()
+
+    @transition(
+        field=state, source=[S.REPLIED, S.MEDIATING], target=S.RESOLVED, permission="cases.mediate_case"
+    )
+    def resolve(self, *, terms, money_recovered, on):
+        _require(terms, _("Record the terms of the agreement."))
+        if money_recovered is None or money_recovered < 0:
+            raise ValidationError(_("Record the money recovered for the consumer (0 if none)."))
+        self.agreement_terms = terms
+        self.money_recovered = money_recovered
+        self.outcome_on = on
+
+    @transition(
+        field=state,
+        source=[S.REPLIED, S.MEDIATING, S.APPRAISAL],
+        target=S.TERMINATED,
+        permission="cases.mediate_case",
+    )
+    def terminate(self, *, ground, channel, explanation, on):
+        if ground is None:
+            raise ValidationError(_("Choose a termination ground."))
+        _require(channel, _("Choose the channel advised to the consumer."))
+        self.termination_ground = ground
+        self.advised_channel = channel
+        self.termination_explanation = explanation
+        self.outcome_on = on
+        self._clear_pause()
+
+    @transition(field=state, source=OPEN_STATES, target=S.WITHDRAWN, permission="cases.withdraw_case")
+    def withdraw(self, *, why, on):
+        _require(why, _("Record why the consumer withdrew."))
+        self.withdrawal_reason = why
+        self.outcome_on = on
+        self._clear_pause()
+
+    @transition(
+        field=state,
+        source=[S.RESOLVED, S.TERMINATED, S.WITHDRAWN],
+        target=S.CLOSED,
+        permission="cases.close_case",
+    )
+    def close(self, *, note, at):
+        self.closing_note = note
+        self.closed_at = at
+
+    def _clear_pause(self):
+        self.pause_kind = ""
+        self.paused_on = None
+
+
+def _require(value, message):
+    if not (value and str(value).strip()):
+        raise ValidationError(message)
+
+
+class CaseRejectionGround(models.Model):
+    """Which grounds a rejection cited; PROTECT keeps a used ground from being deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rejection_ground_links")
+    ground = models.ForeignKey(RejectionGround, on_delete=models.PROTECT, related_name="case_links")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cited rejection ground")
+        verbose_name_plural = _("cited rejection grounds")
+        constraints = [models.UniqueConstraint(fields=["case", "ground"], name="case_ground_uniq")]
+
+    def __str__(self):
+        return str(self.ground)
+
+
+class CasePause(models.Model):
+    """A stop of the clock (appraisal, waiting for material), with its reason; resuming extends the due date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("kind"), max_length=20, choices=PauseKind.choices)
+    reason = models.TextField(_("reason"))
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_on__isnull=True), name="one_open_pause_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
+
+    @property
+    def days(self):
+        return ((self.ended_on or timezone.localdate()) - self.started_on).days
+
+
+def evidence_upload_to(instance, filename):
+    return f"evidence/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+
+
+class Evidence(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, validators=[validate_evidence_file])
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, editable=False, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False, default=0)
+    shared_with_business = models.BooleanField(
+        _("shared with the business"), default=False, help_text=_("Shown to the business in the portal.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.description or self.file.name.rsplit("/", 1)[-1]
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:40]

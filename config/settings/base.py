@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / ".var"  # local state for the embedded default (SQLite, file broker, uploads)
+VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -150,3 +151,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+ASSOCIATION_NAME = env("ASSOCIATION_NAME", default="示范市消费者协会")
+ASSOCIATION_PHONE = env("ASSOCIATION_PHONE", default="12315")

@@ -10,7 +10,9 @@ if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 if SECRET_KEY == "insecure-dev-key-change-me" or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value in production.")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bool("ALLOW_SQLITE", default=False):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bool(
+    "ALLOW_SQLITE", default=False
+):
     raise ImproperlyConfigured("Set DATABASE_URL to PostgreSQL in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

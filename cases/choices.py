@@ -1,0 +1,97 @@
+"""Fixed vocabularies of the domain (domain.md). Codes are stable; labels are translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted (awaiting screening)")
+    ACCEPTED = "accepted", _("Accepted (filed)")
+    REJECTED = "rejected", _("Rejected (not admissible)")
+    TRANSFERRED = "transferred", _("Transferred to business")
+    REPLIED = "replied", _("Business replied")
+    MEDIATING = "mediating", _("Mediating")
+    APPRAISAL = "appraisal", _("Under appraisal")
+    RESOLVED = "resolved", _("Resolved")
+    TERMINATED = "terminated", _("Mediation terminated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+# States in which the case is still being handled (the consumer may withdraw; deadlines run).
+OPEN_STATES = [
+    CaseState.SUBMITTED,
+    CaseState.ACCEPTED,
+    CaseState.TRANSFERRED,
+    CaseState.REPLIED,
+    CaseState.MEDIATING,
+    CaseState.APPRAISAL,
+]
+# Open states after filing: the handling deadline applies to these.
+HANDLING_STATES = OPEN_STATES[1:]
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online form")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter")
+    WALK_IN = "walk_in", _("Walk-in")
+    TRANSFERRED_IN = "transferred_in", _("Transferred from another body (e.g. 12315)")
+
+
+class Nature(models.TextChoices):
+    AFTER_SALES = "after_sales", _("After-sales service")
+    CONTRACT = "contract", _("Contract")
+    QUALITY = "quality", _("Quality")
+    PRICE = "price", _("Price")
+    FALSE_ADVERTISING = "false_advertising", _("False advertising")
+    SAFETY = "safety", _("Safety")
+    COUNTERFEIT = "counterfeit", _("Counterfeit")
+    DIGNITY = "dignity", _("Personal dignity")
+    MEASUREMENT = "measurement", _("Measurement")
+    OTHER = "other", _("Other")
+
+
+class Category(models.TextChoices):
+    HOUSEHOLD_APPLIANCES = "household_appliances", _("Household electronics and appliances")
+    VEHICLES = "vehicles", _("Vehicles and parts")
+    FOOD = "food", _("Food")
+    CLOTHING = "clothing", _("Clothing and footwear")
+    DAILY_GOODS = "daily_goods", _("Daily goods")
+    HOUSING = "housing", _("Housing and building materials")
+    COSMETICS = "cosmetics", _("Cosmetics")
+    EDUCATION = "education", _("Education and training services")
+    INTERNET = "internet", _("Internet services")
+    TELECOM = "telecom", _("Telecommunication services")
+    LIFESTYLE = "lifestyle", _("Lifestyle and social services")
+    MEDICAL = "medical", _("Medical services")
+    TRAVEL = "travel", _("Travel services")
+    FINANCE = "finance", _("Financial services")
+    TRANSPORT = "transport", _("Transport services")
+    OTHER = "other", _("Other")
+
+
+class DemandType(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    RETURN = "return", _("Return of goods")
+    REPLACEMENT = "replacement", _("Replacement")
+    REPAIR = "repair", _("Repair")
+    COMPENSATION = "compensation", _("Compensation")
+    APOLOGY = "apology", _("Apology")
+    OTHER = "other", _("Other")
+
+
+class DisputeChannel(models.TextChoices):
+    """The channels of 消费者权益保护法 art. 39 a rejection or termination points the consumer to."""
+
+    SETTLE_WITH_BUSINESS = "settle", _("Settle directly with the business")
+    ASSOCIATION_MEDIATION = "association", _("Mediation by the consumer association")
+    ADMINISTRATIVE = "administrative", _("Complaint to the administrative department (12315)")
+    ARBITRATION = "arbitration", _("Arbitration")
+    COURT = "court", _("Lawsuit in a people's court")
+    NONE = "none", _("No further channel")
+
+
+class PauseKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Waiting for the consumer's supplementary material")
+    APPRAISAL = "appraisal", _("Appraisal")

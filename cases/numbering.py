@@ -1,0 +1,26 @@
+"""Gap-free yearly numbers (TS-2026-000123). The counter moves inside the caller's transaction, so a
+rolled-back action gives its number back and concurrent callers queue on the counter row."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import Sequence
+
+
+def next_number(*, prefix: str, year: int) -> str:
+    with transaction.atomic():
+        counter = _counter(prefix, year)
+        Sequence.objects.filter(pk=counter).update(last=F("last") + 1)
+        last = Sequence.objects.filter(pk=counter).values_list("last", flat=True).get()
+    return f"{prefix}-{year}-{last:06d}"
+
+
+def _counter(prefix, year):
+    found = Sequence.objects.filter(prefix=prefix, year=year).values_list("pk", flat=True).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return Sequence.objects.create(prefix=prefix, year=year).pk
+    except IntegrityError:  # another transaction created it first
+        return Sequence.objects.get(prefix=prefix, year=year).pk

@@ -1,0 +1,426 @@
+"""Every write to a case: one function per business action, keyword-only, inside a transaction.
+
+Each transition runs through `_run_transition`, which checks the state and the actor's permission, lets the
+model's transition change the fields, and saves with the actor and the reason recorded in the history.
+Side effects (notices) are scheduled on commit.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+
+from . import deadlines
+from .choices import PauseKind
+from .models import (
+    Business,
+    Case,
+    CaseNote,
+    CasePause,
+    CaseRejectionGround,
+    Consumer,
+    Evidence,
+    TerminationGround,
+)
+from .numbering import next_number
+from .users import get_system_user
+from .validators import sniff_mime_type, validate_evidence_file
+
+
+class CaseConflictError(ValidationError):
+    """Someone else changed the case's state first; nothing of this attempt was saved."""
+
+
+def _resolve_actor(actor):
+    return actor if actor is not None else get_system_user()
+
+
+def _lock_case(case_id):
+    return Case.objects.select_related("consumer", "business").get(pk=case_id)
+
+
+def _run_transition(case, name, *, actor, reason, check_permission=True, **kwargs):
+    """Run transition `name` on `case` as `actor`; the caller holds the transaction."""
+    method = getattr(case, name)
+    if not can_proceed(method, check_conditions=False):
+        raise ValidationError(
+            _("This action is not possible while the case is “%(state)s”.")
+            % {"state": case.get_state_display()},
+            code="invalid_transition",
+        )
+    if check_permission and not has_transition_perm(method, actor):
+        raise PermissionDenied(_("You are not allowed to do this on this case."))
+    unmet = [str(c.message) for c in _transition_conditions(case, name) if not c(case)]
+    if unmet:
+        raise ValidationError(unmet, code="condition")
+    try:
+        method(**kwargs)
+    except TransitionNotAllowed as exc:  # a condition changed under us
+        raise ValidationError(str(exc), code="condition") from exc
+    _save(case, actor=actor, reason=reason)
+    return case
+
+
+def _transition_conditions(case, name):
+    meta = getattr(case, name)._django_fsm
+    found = meta.get_transition(case.state)
+    return found.conditions if found else []
+
+
+def _save(case, *, actor, reason, update_fields=None):
+    case._history_user = actor
+    case._change_reason = reason
+    try:
+        case.save(update_fields=update_fields)
+    except ConcurrentTransition as exc:
+        raise CaseConflictError(
+            _("Someone else has just acted on this case; nothing was saved. Reload the case and try again."),
+            code="conflict",
+        ) from exc
+
+
+def _save_audited(obj, actor, *, reason=None, update_fields=None):
+    """Save a case's part with the actor (and optional reason) recorded in its history."""
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    obj.save(update_fields=update_fields)
+    return obj
+
+
+def record_text(message, **params):
+    """Texts kept in the case record are in the association's language, whoever is acting."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
+
+
+def _today():
+    return timezone.localdate()
+
+
+# --- intake ----------------------------------------------------------------------------------------
+
+
+def case_register(
+    *, actor=None, consumer: dict, business: Business | None, reason: str = "", **fields
+) -> Case:
+    """Register a complaint received by any channel; it waits in `submitted` for screening."""
+    actor = _resolve_actor(actor)
+    with transaction.atomic():
+        person = Consumer(**consumer)
+        person.full_clean()
+        _save_audited(person, actor)
+        case = Case(consumer=person, business=business, **fields)
+        case.acceptance_due_on = deadlines.acceptance_due(timezone.localdate(case.received_at))
+        case.full_clean(exclude=["state"])
+        _save(case, actor=actor, reason=reason or record_text(_l("Complaint registered")))
+    return case
+
+
+def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
+    """Ask the consumer for missing material; the acceptance clock waits until it arrives."""
+    if not missing.strip():
+        raise ValidationError(_("Say which material is missing."))
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        _require_perm(actor, "cases.screen_case")
+        if case.state != "submitted":
+            raise ValidationError(_("Material can only be requested before the screening decision."))
+        if case.pause_kind:
+            raise ValidationError(
+                _("The case is already waiting: %(kind)s.") % {"kind": case.get_pause_kind_display()}
+            )
+        _open_pause(case, kind=PauseKind.SUPPLEMENT, reason=missing, actor=actor)
+        _save(
+            case,
+            actor=actor,
+            reason=record_text(_l("Supplementary material requested: %(missing)s"), missing=missing),
+        )
+    return case
+
+
+def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        _require_perm(actor, "cases.screen_case")
+        if case.pause_kind != PauseKind.SUPPLEMENT:
+            raise ValidationError(_("The case is not waiting for supplementary material."))
+        days = _close_pause(case, actor=actor)
+        case.acceptance_due_on = deadlines.extend_for_pause(case.acceptance_due_on, days)
+        _save(
+            case, actor=actor, reason=record_text(_l("Supplementary material received. %(note)s"), note=note)
+        )
+    return case
+
+
+def _open_pause(case, *, kind, reason, actor):
+    pause = _save_audited(CasePause(case=case, kind=kind, reason=reason, started_on=_today()), actor)
+    case.pause_kind = kind
+    case.paused_on = pause.started_on
+
+
+def _close_pause(case, *, actor) -> int:
+    pause = case.pauses.get(ended_on__isnull=True)
+    pause.ended_on = _today()
+    _save_audited(pause, actor, update_fields=["ended_on"])
+    case.pause_kind = ""
+    case.paused_on = None
+    return pause.days
+
+
+def _require_perm(actor, perm):
+    if not actor.has_perm(perm):
+        raise PermissionDenied(_("You are not allowed to do this on this case."))
+
+
+# --- screening --------------------------------------------------------------------------------------
+
+
+def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
+    """Accept (立案): the case number and the filing date are fixed and the handling deadline starts."""
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        filed_on = _today()
+        # Taken inside the transaction: if the transition is refused, the rollback returns the number.
+        number = next_number(prefix="TS", year=filed_on.year)
+        return _run_transition(
+            case,
+            "accept",
+            actor=actor,
+            reason=reason or record_text(_l("Accepted and filed")),
+            number=number,
+            filed_on=filed_on,
+            due_on=deadlines.handling_due(filed_on),
+        )
+
+
+def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
+    """Reject (不予受理) with at least one ground; the notice for the consumer is generated and frozen."""
+    grounds = list(grounds)
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        for ground in grounds:
+            CaseRejectionGround.objects.get_or_create(case=case, ground=ground)
+        notice = render_rejection_notice(case=case, grounds=grounds, explanation=explanation)
+        codes = ", ".join(g.code for g in grounds)
+        return _run_transition(
+            case,
+            "reject",
+            actor=actor,
+            reason=record_text(_l("Rejected (%(codes)s): %(why)s"), codes=codes, why=explanation),
+            explanation=explanation,
+            notice=notice,
+            decided_on=_today(),
+        )
+
+
+def render_rejection_notice(*, case, grounds, explanation) -> str:
+    """The 不予受理告知书 text, always in Chinese: it is a document addressed to the consumer."""
+    with translation.override("zh-hans"):
+        return render_to_string(
+            "cases/rejection_notice.txt",
+            {
+                "case": case,
+                "grounds": grounds,
+                "explanation": explanation,
+                "today": _today(),
+                "association": settings.ASSOCIATION_NAME,
+            },
+        )
+
+
+# --- handling -------------------------------------------------------------------------------------
+
+
+def case_transfer(*, case_id: int, actor, reason: str = "") -> Case:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        return _run_transition(
+            case,
+            "transfer",
+            actor=actor,
+            reason=reason or record_text(_l("Transfer sheet sent to the business")),
+            at=timezone.now(),
+        )
+
+
+def case_record_reply(*, case_id: int, actor, summary: str) -> Case:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        return _run_transition(
+            case,
+            "record_reply",
+            actor=actor,
+            reason=record_text(_l("Business replied")),
+            summary=summary,
+            at=timezone.now(),
+        )
+
+
+def case_start_mediation(*, case_id: int, actor, reason: str) -> Case:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        return _run_transition(
+            case, "start_mediation", actor=actor, reason=reason or record_text(_l("Mediation started"))
+        )
+
+
+def case_request_appraisal(*, case_id: int, actor, reason: str) -> Case:
+    """Send a quality question to an appraisal body; the handling clock pauses with this reason."""
+    if not reason.strip():
+        raise ValidationError(_("Say what is to be appraised."))
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        _run_transition(case, "request_appraisal", actor=actor, reason=reason, on=_today())
+        _save_audited(
+            CasePause(case=case, kind=PauseKind.APPRAISAL, reason=reason, started_on=_today()), actor
+        )
+    return case
+
+
+def case_appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
+    """Appraisal concluded: the clock resumes and the due date moves by the paused days."""
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        due_on = case.due_on
+        if case.state == "appraisal" and case.pause_kind == PauseKind.APPRAISAL:
+            due_on = deadlines.extend_for_pause(case.due_on, _close_pause(case, actor=actor))
+        return _run_transition(
+            case,
+            "appraisal_done",
+            actor=actor,
+            reason=reason or record_text(_l("Appraisal concluded")),
+            due_on=due_on,
+        )
+
+
+def case_resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, check_permission=True) -> Case:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        return _run_transition(
+            case,
+            "resolve",
+            actor=actor,
+            reason=record_text(_l("Resolved: %(terms)s"), terms=terms),
+            check_permission=check_permission,
+            terms=terms,
+            money_recovered=money_recovered,
+            on=_today(),
+        )
+
+
+def case_terminate(*, case_id: int, actor, ground: TerminationGround, channel: str, explanation: str) -> Case:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        label = ground.code if ground else ""
+        return _run_transition(
+            case,
+            "terminate",
+            actor=actor,
+            reason=record_text(_l("Mediation terminated (%(code)s): %(why)s"), code=label, why=explanation),
+            ground=ground,
+            channel=channel,
+            explanation=explanation,
+            on=_today(),
+        )
+
+
+def case_withdraw(*, case_id: int, actor, reason: str, check_permission=True) -> Case:
+    """The consumer withdraws (or settled privately); an open pause ends with the case."""
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        if case.pause_kind and case.is_open:
+            _close_pause(case, actor=actor)
+        return _run_transition(
+            case,
+            "withdraw",
+            actor=actor,
+            reason=record_text(_l("Withdrawn: %(why)s"), why=reason),
+            check_permission=check_permission,
+            why=reason,
+            on=_today(),
+        )
+
+
+def case_close(*, case_id: int, actor, note: str = "") -> Case:
+    with transaction.atomic():
+        case = _lock_case(case_id)
+        return _run_transition(
+            case, "close", actor=actor, reason=note or record_text(_l("Closed")), note=note, at=timezone.now()
+        )
+
+
+# --- other writes ------------------------------------------------------------------------------------
+
+
+def case_assign_mediator(*, case_ids, mediator, actor, reason: str) -> int:
+    """(Re)assign cases to a mediator; supervisors only; each case's history records who and why."""
+    _require_perm(actor, "cases.reassign_case")
+    if not reason.strip():
+        raise ValidationError(_("Say why the cases are reassigned."))
+    if not mediator.has_perm("cases.mediate_case"):
+        raise ValidationError(_("%(user)s is not a mediator.") % {"user": mediator})
+    count = 0
+    with transaction.atomic():
+        for case in Case.objects.filter(pk__in=list(case_ids)).exclude(mediator=mediator):
+            case.mediator = mediator
+            _save(
+                case,
+                actor=actor,
+                reason=record_text(_l("Assigned to %(user)s: %(why)s"), user=mediator, why=reason),
+                update_fields=["mediator", "updated_at"],
+            )
+            count += 1
+    return count
+
+
+def case_add_note(*, case_id: int, actor, body: str) -> CaseNote:
+    if not body.strip():
+        raise ValidationError(_("The note is empty."))
+    with transaction.atomic():
+        note = CaseNote(case_id=case_id, author=actor, body=body)
+        _save_audited(note, actor)
+    return note
+
+
+def evidence_add(*, case_id: int, actor, file, description: str = "", shared_with_business=False) -> Evidence:
+    item = Evidence(
+        case_id=case_id, file=file, description=description, shared_with_business=shared_with_business
+    )
+    return evidence_save(item=item, actor=actor)
+
+
+def case_update(*, case: Case, actor, reason: str, changed: list[str]) -> Case:
+    """Staff edit of a case's descriptive fields; the reason is kept in the history."""
+    if not changed:
+        return case
+    if not case.is_open:
+        raise ValidationError(_("A finished case cannot be edited."))
+    if "mediator" in changed and not actor.has_perm("cases.reassign_case"):
+        original = Case.objects.filter(pk=case.pk).values_list("mediator_id", flat=True).get()
+        if original is not None:
+            raise PermissionDenied(_("Only a supervisor can reassign a case."))
+    if not reason.strip():
+        raise ValidationError(_("Say why you change the case."))
+    with transaction.atomic():
+        case.full_clean(exclude=["state"])
+        _save(case, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
+    return case
+
+
+def evidence_save(*, item: Evidence, actor) -> Evidence:
+    """Store an uploaded file after checking its size and its real type (by content)."""
+    if item.pk is None:
+        validate_evidence_file(item.file)
+        item.content_type = sniff_mime_type(item.file)
+        item.size = item.file.size
+        item.uploaded_by = item.uploaded_by or actor
+    with transaction.atomic():
+        _save_audited(item, actor)
+    return item
