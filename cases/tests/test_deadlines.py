@@ -1,0 +1,158 @@
+"""Case deadlines on the official calendar; every expected date below was counted by hand against the notices.
+
+2025 Spring Festival: Jan 28 – Feb 4 off, Jan 26 (Sun) and Feb 8 (Sat) worked.  2025 Labour Day: May 1–5 off, Apr 27
+(Sun) worked.  2025 National Day: Oct 1–8 off, Sep 28 (Sun) and Oct 11 (Sat) worked.  2026 New Year: Jan 1–3 off,
+Jan 4 (Sun) worked.  2026 Spring Festival: Feb 15–23 off, Feb 14 (Sat) and Feb 28 (Sat) worked.  2026 Mid-Autumn:
+Sep 25–27 off.  2026 National Day: Oct 1–7 off, Sep 20 (Sun) and Oct 10 (Sat) worked.
+"""
+
+import warnings
+from datetime import date
+
+import pytest
+
+from cases.deadlines import acceptance_due, extend_for_pause, handling_due, mediation_due
+from workcalendar.models import CalendarOverride
+from workcalendar.services import CalendarNotCoveredWarning
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def default_periods(settings):
+    """Pin the statutory defaults so an environment variable cannot change what these tables mean."""
+    settings.CASE_HANDLING_DAYS = 15
+    settings.CASE_HANDLING_IN_WORKING_DAYS = False
+    settings.CASE_ACCEPTANCE_WORKING_DAYS = 7
+    settings.CASE_MEDIATION_WORKING_DAYS = 45
+
+
+@pytest.fixture
+def no_fallback():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CalendarNotCoveredWarning)
+        yield
+
+
+HANDLING = [
+    (date(2025, 3, 3), date(2025, 3, 18), "Mon + 15 = Tue Mar 18, a working day"),
+    (date(2025, 3, 7), date(2025, 3, 24), "+15 = Sat Mar 22 -> Mon Mar 24"),
+    (date(2025, 1, 10), date(2025, 1, 26), "+15 = Sat Jan 25 -> Sun Jan 26, Spring Festival make-up day"),
+    (date(2025, 1, 15), date(2025, 2, 5), "+15 = Thu Jan 30, Spring Festival -> Wed Feb 5"),
+    (date(2025, 1, 24), date(2025, 2, 8), "+15 = Sat Feb 8, a make-up working day: stays"),
+    (date(2025, 4, 12), date(2025, 4, 27), "+15 = Sun Apr 27, Labour Day make-up day: stays"),
+    (date(2025, 4, 16), date(2025, 5, 6), "+15 = Thu May 1, Labour Day (May 1-5) -> Tue May 6"),
+    (date(2025, 9, 13), date(2025, 9, 28), "+15 = Sun Sep 28, National Day make-up day: stays"),
+    (date(2025, 9, 20), date(2025, 10, 9), "+15 = Sun Oct 5, National Day (Oct 1-8) -> Thu Oct 9"),
+    (date(2025, 9, 26), date(2025, 10, 11), "+15 = Sat Oct 11, National Day make-up day: stays"),
+    (
+        date(2025, 12, 17),
+        date(2026, 1, 4),
+        "+15 = Thu Jan 1 2026, New Year (Jan 1-3) -> Sun Jan 4, make-up day",
+    ),
+    (date(2026, 1, 30), date(2026, 2, 14), "+15 = Sat Feb 14, Spring Festival make-up day: stays"),
+    (date(2026, 2, 1), date(2026, 2, 24), "+15 = Mon Feb 16, Spring Festival (Feb 15-23) -> Tue Feb 24"),
+    (date(2026, 2, 13), date(2026, 2, 28), "+15 = Sat Feb 28, Spring Festival make-up day: stays"),
+    (date(2026, 9, 10), date(2026, 9, 28), "+15 = Fri Sep 25, Mid-Autumn (Sep 25-27) -> Mon Sep 28"),
+    (date(2026, 9, 20), date(2026, 10, 8), "+15 = Mon Oct 5, National Day (Oct 1-7) -> Thu Oct 8"),
+    (date(2026, 9, 25), date(2026, 10, 10), "+15 = Sat Oct 10, National Day make-up day: stays"),
+]
+
+
+@pytest.mark.parametrize(("filed_on", "expected", "why"), HANDLING, ids=[row[2] for row in HANDLING])
+def test_handling_due_in_calendar_days(no_fallback, filed_on, expected, why):
+    assert handling_due(filed_on) == expected
+
+
+ACCEPTANCE = [
+    (date(2025, 3, 3), date(2025, 3, 12), "Mon: Mar 4-7, 10-12"),
+    (
+        date(2025, 1, 24),
+        date(2025, 2, 10),
+        "Fri before Spring Festival: Jan 26 (Sun), 27, Feb 5-7, 8 (Sat), 10",
+    ),
+    (date(2025, 1, 30), date(2025, 2, 12), "received during the break: Feb 5-7, 8 (Sat), 10-12"),
+    (
+        date(2025, 9, 26),
+        date(2025, 10, 13),
+        "Fri before National Day: Sep 28 (Sun), 29, 30, Oct 9, 10, 11 (Sat), 13",
+    ),
+    (
+        date(2026, 2, 12),
+        date(2026, 2, 28),
+        "Thu before Spring Festival 2026: Feb 13, 14 (Sat), 24-27, 28 (Sat)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("received_on", "expected", "why"), ACCEPTANCE, ids=[row[2] for row in ACCEPTANCE])
+def test_acceptance_due_in_working_days(no_fallback, received_on, expected, why):
+    assert acceptance_due(received_on) == expected
+
+
+MEDIATION = [
+    (
+        date(2025, 9, 1),
+        date(2025, 11, 7),
+        "Sep 2-30 = 22 (with Sun Sep 28), Oct 9-31 = 18 (with Sat Oct 11), Nov 3-7 = 5",
+    ),
+    (
+        date(2026, 1, 5),
+        date(2026, 3, 13),
+        "Jan 6-Feb 13 = 29, Sat Feb 14 = 30, Feb 24-27 + Sat Feb 28 = 35, Mar 2-6 = 40, Mar 9-13 = 45",
+    ),
+]
+
+
+@pytest.mark.parametrize(("accepted_on", "expected", "why"), MEDIATION, ids=[row[2] for row in MEDIATION])
+def test_mediation_due_in_working_days(no_fallback, accepted_on, expected, why):
+    assert mediation_due(accepted_on) == expected
+
+
+PAUSES = [
+    (date(2025, 9, 22), 10, date(2025, 10, 9), "+10 = Thu Oct 2, National Day -> Thu Oct 9"),
+    (date(2026, 2, 4), 10, date(2026, 2, 14), "+10 = Sat Feb 14, a make-up working day: stays"),
+    (date(2025, 3, 18), 4, date(2025, 3, 24), "+4 = Sat Mar 22 -> Mon Mar 24"),
+    (date(2025, 3, 18), 0, date(2025, 3, 18), "no pause, no change"),
+]
+
+
+@pytest.mark.parametrize(("due", "paused", "expected", "why"), PAUSES, ids=[row[3] for row in PAUSES])
+def test_extend_for_pause(no_fallback, due, paused, expected, why):
+    assert extend_for_pause(due, paused) == expected
+
+
+def test_setting_switches_handling_to_working_days(settings):
+    # Calendar days: Jan 20 + 15 = Tue Feb 4, Spring Festival -> Wed Feb 5.
+    assert handling_due(date(2025, 1, 20)) == date(2025, 2, 5)
+    settings.CASE_HANDLING_IN_WORKING_DAYS = True
+    # Working days: Jan 21-24, 26 (Sun), 27 = 6; Feb 5-7, 8 (Sat) = 10; Feb 10-14 = 15.
+    assert handling_due(date(2025, 1, 20)) == date(2025, 2, 14)
+
+
+def test_period_lengths_come_from_settings(settings):
+    settings.CASE_HANDLING_DAYS = 10
+    settings.CASE_ACCEPTANCE_WORKING_DAYS = 3
+    settings.CASE_MEDIATION_WORKING_DAYS = 5
+    assert handling_due(date(2025, 3, 3)) == date(2025, 3, 13)  # Thu
+    assert acceptance_due(date(2025, 3, 3)) == date(2025, 3, 6)  # Mar 4, 5, 6
+    assert mediation_due(date(2025, 3, 6)) == date(2025, 3, 13)  # Mar 7, 10, 11, 12, 13
+
+
+def test_overrides_move_deadlines_both_ways(no_fallback):
+    # A local rest day on the due date pushes it on; a declared working Saturday keeps it.
+    CalendarOverride.objects.create(date=date(2025, 3, 18), kind=CalendarOverride.Kind.HOLIDAY)
+    CalendarOverride.objects.create(date=date(2025, 3, 22), kind=CalendarOverride.Kind.WORKDAY)
+    assert handling_due(date(2025, 3, 3)) == date(2025, 3, 19)
+    assert handling_due(date(2025, 3, 7)) == date(2025, 3, 22)
+    # Mar 14 + 7 working days: Mar 17, (18 off), 19, 20, 21, 22 (Sat, worked), 24, 25.
+    assert acceptance_due(date(2025, 3, 14)) == date(2025, 3, 25)
+
+
+def test_uncovered_year_warns_and_counts_monday_to_friday():
+    with pytest.warns(CalendarNotCoveredWarning, match="2099"):
+        # Fri Jan 2 2099 + 15 = Sat Jan 17 -> Mon Jan 19 (Mon-Fri fallback).
+        assert handling_due(date(2099, 1, 2)) == date(2099, 1, 19)
+    with pytest.warns(CalendarNotCoveredWarning, match="2099"):
+        # Fri Jan 2 2099 + 7 working days: Jan 5-9, 12, 13.
+        assert acceptance_due(date(2099, 1, 2)) == date(2099, 1, 13)
