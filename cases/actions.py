@@ -6,7 +6,6 @@ The admin only reads this table; the services enforce every rule again.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed, has_transition_perm
 
 from . import forms, services
 from .choices import CaseState, PauseKind
@@ -24,8 +23,7 @@ class CaseAction:
 
     def available_to(self, case, user) -> bool:
         if self.transition:
-            method = getattr(case, self.transition)
-            return can_proceed(method, check_conditions=False) and has_transition_perm(method, user)
+            return case.transition_allowed(self.transition, user)
         return user.has_perm(self.permission) and _extra_check(self.name, case)
 
 

@@ -463,6 +463,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.closing_note = note
         self.closed_at = at
 
+    def transition_allowed(self, name, user) -> bool:
+        """May `user` run transition `name` from the current state? Conditions are not checked here:
+        (django_fsm.has_transition_perm also checks them, which would hide e.g. "reject" until grounds exist)."""
+        meta = getattr(self, name)._django_fsm
+        return meta.has_transition(self.state) and meta.has_transition_perm(self, self.state, user)
+
     def _clear_pause(self):
         self.pause_kind = ""
         self.paused_on = None

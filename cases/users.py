@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 MEDIATOR_GROUP = "mediator"
 SUPERVISOR_GROUP = "supervisor"
@@ -11,7 +12,7 @@ BUSINESS_GROUP = "business"
 def get_system_user():
     """The account Celery and other automatic work is recorded as in the audit history (never nobody)."""
     user, _ = get_user_model().objects.get_or_create(
-        username=settings.SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "系统"}
+        username=settings.SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "系统", "password": make_password(None)}
     )
     return user
 

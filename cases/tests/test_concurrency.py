@@ -1,0 +1,83 @@
+"""Two people acting on one case at once: one wins, the other is told, nothing is lost."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from cases import services
+from cases.models import Case
+from cases.services import CaseConflictError
+
+
+@pytest.mark.django_db
+def test_a_stale_copy_cannot_overwrite_a_newer_state(make_case, mediator):
+    case = make_case()
+    stale = Case.objects.get(pk=case.pk)
+    services.case_accept(case_id=case.pk, actor=mediator)
+    with pytest.raises(CaseConflictError), transaction.atomic():
+        services._run_transition(stale, "withdraw", actor=mediator, reason="x", why="x", on=case.received_at.date())
+    assert Case.objects.get(pk=case.pk).state == "accepted"
+
+
+def _race(functions):
+    """Run the functions at the same time in threads (own DB connections); return results or exceptions."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_racing_on_postgres_one_wins(make_case, mediator):
+    case = make_case("transferred")
+    original_lock = services._lock_case
+    loaded = threading.Barrier(2)
+
+    def lock_then_wait(case_id):
+        found = original_lock(case_id)
+        loaded.wait()  # both have read `transferred` before either writes
+        return found
+
+    services._lock_case = lock_then_wait
+    try:
+        results = _race([
+            lambda: services.case_start_mediation(case_id=case.pk, actor=mediator, reason="甲：转调解"),
+            lambda: services.case_withdraw(case_id=case.pk, actor=mediator, reason="乙：撤诉"),
+        ])
+    finally:
+        services._lock_case = original_lock
+    winners = [r for r in results if isinstance(r, Case)]
+    losers = [r for r in results if isinstance(r, CaseConflictError)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert "刷新" in str(losers[0]) or "Reload" in str(losers[0])
+    final = Case.objects.get(pk=case.pk)
+    assert final.state == winners[0].state
+    assert final.history.filter(state__in=["mediating", "withdrawn"]).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_acceptances_get_distinct_gap_free_numbers(make_case, mediator):
+    cases = [make_case() for _ in range(6)]
+    results = _race([
+        (lambda pk=c.pk: services.case_accept(case_id=pk, actor=mediator)) for c in cases
+    ])
+    assert all(isinstance(r, Case) for r in results), results
+    numbers = sorted(Case.objects.values_list("number", flat=True))
+    assert [int(n.rsplit("-", 1)[1]) for n in numbers] == list(range(1, 7))
