@@ -43,7 +43,7 @@ def _race(functions):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_transactions_racing_on_postgres_one_wins(make_case, mediator):
     case = make_case("transferred")
     original_lock = services._lock_case
@@ -72,7 +72,7 @@ def test_two_transactions_racing_on_postgres_one_wins(make_case, mediator):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_acceptances_get_distinct_gap_free_numbers(make_case, mediator):
     cases = [make_case() for _ in range(6)]
     results = _race([
