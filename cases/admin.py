@@ -472,7 +472,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         if spec is None or not spec.available_to(case, request.user):
             messages.error(request, _("This action is not available for this case (now)."))
             return redirect(change_url)
-        form = spec.form_class(request.POST or None)
+        form = spec.form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 spec.service(case_id=case.pk, actor=request.user, **form.service_kwargs())

@@ -1,7 +1,8 @@
 """Create the role groups (mediator, supervisor, business) with their permissions, and the system user."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from cases.roles import grant
 
 MEDIATOR = [
     "cases.view_case", "cases.add_case", "cases.change_case",
@@ -20,17 +21,7 @@ SUPERVISOR = MEDIATOR + [
 
 
 def create_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, perms in (("mediator", MEDIATOR), ("supervisor", SUPERVISOR), ("business", [])):
-        group, _ = Group.objects.get_or_create(name=name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    grant(apps, {"mediator": MEDIATOR, "supervisor": SUPERVISOR, "business": []})
     User = apps.get_model("auth", "User")
     User.objects.get_or_create(username="system", defaults={"is_active": False, "first_name": "系统", "password": "!"})
 
