@@ -15,7 +15,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history import ReadOnlyHistoryAdmin
 
 from . import services
 from .actions import ACTIONS_BY_NAME, available_actions
@@ -184,7 +185,7 @@ class CaseChangeForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "display_number",
         "state_badge",
@@ -499,7 +500,7 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consumer)
-class ConsumerAdmin(SimpleHistoryAdmin):
+class ConsumerAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "masked_phone_display", "created_at"]
     search_fields = ["name", "^phone"]
 
@@ -512,7 +513,7 @@ class ConsumerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Business)
-class BusinessAdmin(SimpleHistoryAdmin):
+class BusinessAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "credit_code", "contact_person", "phone", "email"]
     search_fields = ["name", "credit_code"]
     filter_horizontal = ["members"]
@@ -521,7 +522,7 @@ class BusinessAdmin(SimpleHistoryAdmin):
         return False
 
 
-class GroundAdmin(SimpleHistoryAdmin):
+class GroundAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "label_zh", "label_en", "source", "advised_channel", "is_active", "sort_order"]
     list_filter = ["source", "is_active", "advised_channel"]
     list_editable = ["is_active"]

@@ -5,14 +5,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history import ReadOnlyHistoryAdmin
 
 from .models import CalendarOverride
 from .services import uncovered_years_ahead
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SimpleHistoryAdmin):
+class CalendarOverrideAdmin(ReadOnlyHistoryAdmin):
     list_display = ("date", "weekday", "kind", "name", "updated")
     list_filter = ("kind",)
     date_hierarchy = "date"

@@ -66,7 +66,7 @@ def test_admin_inline_upload_rejects_a_disguised_file_and_keeps_the_rest(client,
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "不接受此类文件" in response.content.decode()
+    assert "不支持该文件类型" in response.content.decode()
     assert not Evidence.objects.exists()
     data["evidence-0-file"] = SimpleUploadedFile("invoice.png", PNG)
     response = client.post(url, data)
