@@ -22,6 +22,7 @@ from . import services
 from .actions import ACTIONS_BY_NAME, available_actions
 from .audit import case_audit_trail
 from .choices import HANDLING_STATES
+from .forms import ReassignForm
 from .models import (
     Business,
     Case,
@@ -215,6 +216,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     autocomplete_fields = ["business", "mediator"]
     inlines = [EvidenceInline, CaseNoteInline, CasePauseInline]
     change_form_template = "admin/cases/case/change_form.html"
+    actions = ["reassign_cases"]
     readonly_fields = [
         "state",
         "number",
@@ -413,6 +415,33 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         from django.template.loader import render_to_string
 
         return render_to_string("admin/cases/case/audit_trail.html", {"entries": case_audit_trail(obj)})
+
+    # --- bulk reassignment (supervisors) --------------------------------------------------------------
+
+    def has_reassign_permission(self, request):
+        return request.user.has_perm("cases.reassign_case")
+
+    @admin.action(description=_("Reassign to another mediator"), permissions=["reassign"])
+    def reassign_cases(self, request, queryset):
+        applying = "apply" in request.POST
+        form = ReassignForm(request.POST if applying else None)
+        if applying and form.is_valid():
+            try:
+                count = services.case_assign_mediator(
+                    case_ids=queryset.values_list("pk", flat=True), mediator=form.cleaned_data["mediator"],
+                    actor=request.user, reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("%(count)s cases reassigned.") % {"count": count})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "cases": queryset.select_related("mediator"), "form": form,
+            "title": _("Reassign to another mediator"), "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/cases/case/reassign.html", context)
 
     # --- writes through services ------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DisputeChannel
@@ -96,3 +97,16 @@ class CloseForm(forms.Form):
 
     def service_kwargs(self):
         return {"note": self.cleaned_data["note"]}
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class ReassignForm(forms.Form):
+    mediator = UserChoiceField(
+        label=_("New mediator in charge"),
+        queryset=get_user_model().objects.filter(groups__name="mediator", is_active=True).order_by("first_name"),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

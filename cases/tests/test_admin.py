@@ -201,3 +201,29 @@ def test_history_revert_is_disabled(client, supervisor, make_case):
     assert response.status_code == 403
     case = Case.objects.get(pk=case.pk)
     assert case.state == "accepted" and case.product == "双门冰箱"
+
+
+def test_supervisor_reassigns_cases_in_bulk_with_a_reason(client, supervisor, mediator, other_mediator, make_case):
+    cases = [make_case("accepted"), make_case("transferred")]
+    client.force_login(supervisor)
+    ids = [str(c.pk) for c in cases]
+    response = client.post(CHANGELIST, {"action": "reassign_cases", "_selected_action": ids})
+    assert response.status_code == 200 and "调解员乙" in response.content.decode()
+    response = client.post(
+        CHANGELIST,
+        {"action": "reassign_cases", "_selected_action": ids, "apply": "1", "mediator": other_mediator.pk,
+         "reason": "原承办人休假"},
+    )
+    assert response.status_code == 302
+    for case in Case.objects.filter(pk__in=ids):
+        assert case.mediator == other_mediator
+        assert case.history.latest().history_user == supervisor
+
+
+def test_mediators_do_not_get_the_reassign_action(client, mediator, make_case):
+    case = make_case("accepted")
+    client.force_login(mediator)
+    assert "reassign_cases" not in client.get(CHANGELIST).content.decode()
+    client.post(CHANGELIST, {"action": "reassign_cases", "_selected_action": [case.pk], "apply": "1",
+                             "mediator": mediator.pk, "reason": "x"})
+    assert Case.objects.get(pk=case.pk).history.count() == case.history.count()
