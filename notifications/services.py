@@ -1,0 +1,331 @@
+"""Writes for the outbox: enqueue a notice, deliver it, sweep for due work, mark read, retry.
+
+Callers (cases, mediation, …) use `notification_enqueue` only; everything else runs in workers, the sweep and
+the admin.
+"""
+
+import logging
+import re
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, TextField, Value, When
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.utils import timezone, translation
+from kombu.exceptions import KombuError
+
+from . import conf
+from .channels import InAppChannel, get_channel
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+Channel = Notification.Channel
+Status = Notification.Status
+
+# "case_reminder", "mediation/offer_made", "generic": a path below templates/notifications/, never "../…".
+TEMPLATE_NAME_RE = re.compile(r"[a-z0-9_]+(?:[./][a-z0-9_]+)*")
+
+# What `delay()` raises when the broker cannot be reached: kombu wraps transport errors in OperationalError
+# (a KombuError); a refused socket surfaces as an OSError. Anything else is a bug and must propagate.
+BROKER_ERRORS = (KombuError, OSError)
+
+GAVE_UP_MID_SEND = (
+    "The last attempt did not report back within NOTIFICATIONS_SENDING_TIMEOUT and no attempts are left; "
+    "gave up. Whether it reached the recipient is unknown."
+)
+
+
+# --- enqueue -------------------------------------------------------------------------------------------
+
+
+def notification_enqueue(
+    *,
+    channel: str,
+    template: str,
+    context: dict,
+    recipient_user=None,
+    to_address: str = "",
+    about=None,
+    dedupe_key: str | None = None,
+    language: str | None = None,
+) -> Notification:
+    """Store a notice in the outbox and, once the caller's transaction commits, hand it to a worker.
+
+    - Idempotent by `dedupe_key`: if a row with that key exists (or is inserted concurrently) that row is
+      returned unchanged and nothing new is scheduled.
+    - Subject and body are rendered now from `notifications/<template>/subject.txt` and `body.txt`, in
+      `language` (default settings.LANGUAGE_CODE), as plain text (no HTML escaping), and never change after.
+      `subject.txt` may be left out for SMS and in-app notices.
+    - `context` is stored with the row, so it must be JSON-serialisable (dates, decimals and UUIDs are fine).
+    - Email goes to `to_address`, or else to `recipient_user.email`; SMS needs `to_address` (a phone number);
+      in-app needs `recipient_user` and is stored as sent: the row is the delivery.
+    - If the broker is down when the transaction commits, the row stays pending and the sweep
+      (`notifications_dispatch_pending`) sends it later.
+    """
+    channel = Channel(channel)
+    dedupe_key = dedupe_key or None
+    if dedupe_key and (existing := _find_by_dedupe_key(dedupe_key)) is not None:
+        return existing
+    to_address = _resolve_address(channel, recipient_user, to_address)
+    if about is not None and about.pk is None:
+        raise ValueError("`about` must be a saved object.")
+    language = language or settings.LANGUAGE_CODE
+    subject, body = _render(channel, template, context, language)
+
+    now = timezone.now()
+    notification = Notification(
+        channel=channel,
+        recipient_user=recipient_user,
+        to_address=to_address,
+        template=template,
+        context=context,
+        language=language,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    if about is not None:
+        notification.about = about  # assigning None would write NULL into object_id
+    if channel == Channel.IN_APP:
+        notification.status = Status.SENT
+        notification.sent_at = now
+        notification.next_attempt_at = None
+        notification.transport_note = InAppChannel.note
+    try:
+        # A savepoint, so losing the race on dedupe_key leaves the caller's transaction usable.
+        with transaction.atomic():
+            notification.save(force_insert=True)
+    except IntegrityError:
+        existing = _find_by_dedupe_key(dedupe_key) if dedupe_key else None
+        if existing is None:
+            raise
+        return existing
+
+    if notification.status == Status.PENDING:
+        transaction.on_commit(partial(notification_schedule_delivery, notification_id=notification.pk))
+    return notification
+
+
+def _find_by_dedupe_key(dedupe_key: str) -> Notification | None:
+    return Notification.objects.filter(dedupe_key=dedupe_key).first()
+
+
+def _resolve_address(channel: str, recipient_user, to_address: str) -> str:
+    if channel == Channel.EMAIL and not to_address and recipient_user is not None:
+        to_address = recipient_user.email
+    if channel in (Channel.EMAIL, Channel.SMS) and not to_address:
+        raise ValueError(f"A {channel} notification needs an address.")
+    if channel == Channel.IN_APP and recipient_user is None:
+        raise ValueError("An in-app notification needs a recipient_user.")
+    return to_address
+
+
+def _render(channel: str, template: str, context: dict, language: str) -> tuple[str, str]:
+    if not TEMPLATE_NAME_RE.fullmatch(template):
+        raise ValueError(f"Invalid notification template name: {template!r}")
+    engine = Engine.get_default()
+    # Copies of `context`, since `{% ... as name %}` writes into the dict it is given.
+    # Plain text for mail and SMS: Django's HTML autoescaping would turn "A&B" into "A&amp;B".
+    with translation.override(language):
+        body = engine.get_template(f"notifications/{template}/body.txt").render(
+            Context(dict(context), autoescape=False)
+        )
+        try:
+            subject_template = engine.get_template(f"notifications/{template}/subject.txt")
+        except TemplateDoesNotExist:
+            if channel == Channel.EMAIL:
+                raise
+            subject = ""
+        else:
+            subject = subject_template.render(Context(dict(context), autoescape=False))
+    # One line: a newline in a mail subject is a header injection and Django refuses it.
+    return " ".join(subject.split()), body.strip()
+
+
+def notification_schedule_delivery(*, notification_id: int, at=None) -> bool:
+    """Queue a delivery task (at `at`, else now). Returns False, leaving the row for the sweep, if the broker
+    cannot be reached: the row is the record, so nothing is lost."""
+    from .tasks import deliver_notification  # tasks.py imports this module
+
+    try:
+        if at is None:
+            deliver_notification.delay(notification_id)
+        else:
+            deliver_notification.apply_async((notification_id,), eta=at)
+    except BROKER_ERRORS:
+        logger.warning(
+            "Could not queue delivery of notification %s (broker unavailable); the sweep will pick it up.",
+            notification_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+# --- deliver -------------------------------------------------------------------------------------------
+
+
+def notification_deliver(*, notification_id: int) -> Notification | None:
+    """Deliver one notification if it is this caller's to deliver; return the row afterwards, or None if not.
+
+    1. Claim: one conditional UPDATE moves the row to `sending` (attempts + 1, next_attempt_at = now +
+       NOTIFICATIONS_SENDING_TIMEOUT, the end of the claim). It matches only a pending row, a failed row whose
+       retry is due, or a sending row whose claim expired, with attempts left. If it does not touch exactly one
+       row someone else has it (or it is done): return None. Two workers can therefore never both send.
+    2. The claim is committed before the transport is called (no transaction around this function), so every
+       attempt leaves a trace even if the worker dies.
+    3. Call the channel. On success: sent, sent_at, transport_note. On any exception: failed with last_error and
+       next_attempt_at = now + exponential backoff, or dead once NOTIFICATIONS_MAX_ATTEMPTS attempts are used.
+       The result is written only if the row is still in the claim this call made.
+
+    At-least-once, not exactly-once: no transport (SMTP, an SMS gateway) takes part in our transaction. If the
+    worker dies after the transport accepted the message but before step 3 is written, the row stays `sending`;
+    after the timeout the sweep takes it back and it is sent once more. That window is the only way a
+    duplicate can happen; the row (claim + result) rules out every other one.
+    """
+    now = timezone.now()
+    claimable = Q(status=Status.PENDING) | Q(
+        status__in=[Status.FAILED, Status.SENDING], next_attempt_at__lte=now
+    )
+    claimed = (
+        Notification.objects.filter(claimable, pk=notification_id, attempts__lt=conf.max_attempts()).update(
+            status=Status.SENDING,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            next_attempt_at=now + conf.sending_timeout(),
+        )
+        == 1
+    )
+    if not claimed:
+        logger.info("Notification %s not claimed: already taken, done, or not due.", notification_id)
+        return None
+
+    notification = Notification.objects.select_related("recipient_user").get(pk=notification_id)
+    try:
+        note = get_channel(notification.channel).send(notification)
+    except Exception as exc:  # any transport failure must end up on the row, not in a lost traceback
+        logger.warning(
+            "Notification %s attempt %s failed.", notification.pk, notification.attempts, exc_info=True
+        )
+        _record_failure(notification, exc)
+    else:
+        _record_result(
+            notification,
+            status=Status.SENT,
+            sent_at=timezone.now(),
+            next_attempt_at=None,
+            last_error="",
+            transport_note=(note or "")[:255],
+        )
+    notification.refresh_from_db()
+    return notification
+
+
+def _record_failure(notification: Notification, exc: Exception) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:4000]
+    if notification.attempts >= conf.max_attempts():
+        _record_result(notification, status=Status.DEAD, next_attempt_at=None, last_error=error)
+    else:
+        retry_at = timezone.now() + conf.retry_delay(notification.attempts)
+        _record_result(notification, status=Status.FAILED, next_attempt_at=retry_at, last_error=error)
+
+
+def _record_result(notification: Notification, **fields) -> None:
+    # Only within our own claim: if it expired and another worker took the row, its result wins.
+    updated = Notification.objects.filter(
+        pk=notification.pk, status=Status.SENDING, attempts=notification.attempts
+    ).update(**fields)
+    if not updated:
+        logger.warning(
+            "Notification %s: claim lost before the result was written (%s).", notification.pk, fields
+        )
+
+
+# --- sweep ---------------------------------------------------------------------------------------------
+
+
+def notifications_dispatch_pending(*, batch_size: int = 500, inline: bool = False) -> int:
+    """Hand every due notification to a worker, or deliver it here with inline=True; return how many.
+
+    1. Due rows with no attempts left (a claim that expired on the last attempt) become dead.
+    2. Walk the due rows (pending, failed and due, sending with an expired claim: NotificationQuerySet.due and
+       its partial index) oldest first, `batch_size` at a time by keyset, so memory and each query stay bounded
+       however long the backlog.
+    3. inline: deliver each row here (the claim decides). Otherwise queue a task per row, then re-arm the
+       queued rows that are still due: pending, next_attempt_at = now + NOTIFICATIONS_SENDING_TIMEOUT. The
+       queued task can claim a pending row at once, and the next sweep will not queue it again while it waits
+       in the queue; if the task is lost the row comes due again when that time passes.
+    If the broker is down the sweep stops; what it did not queue stays due for the next run (or use inline).
+    """
+    now = timezone.now()
+    Notification.objects.due(now).filter(attempts__gte=conf.max_attempts()).update(
+        status=Status.DEAD,
+        next_attempt_at=None,
+        last_error=Case(
+            When(status=Status.SENDING, then=Value(GAVE_UP_MID_SEND)),
+            default=F("last_error"),
+            output_field=TextField(),
+        ),
+    )
+    handed = 0
+    after = None
+    while True:
+        batch = list(Notification.objects.due_batch(now, after=after, size=batch_size))
+        if not batch:
+            return handed
+        after = batch[-1]
+        ids = [pk for _at, pk in batch]
+        if inline:
+            handed += sum(notification_deliver(notification_id=pk) is not None for pk in ids)
+        else:
+            queued = []
+            for pk in ids:
+                if not notification_schedule_delivery(notification_id=pk):
+                    break
+                queued.append(pk)
+            Notification.objects.due(now).filter(pk__in=queued).update(
+                status=Status.PENDING, next_attempt_at=now + conf.sending_timeout()
+            )
+            handed += len(queued)
+            if len(queued) < len(ids):
+                return handed
+        if len(batch) < batch_size:
+            return handed
+
+
+# --- in-app and admin ----------------------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    """Mark the user's unread in-app notifications read (only those in `ids` if given); return how many.
+
+    Rows of other users are never touched, whatever ids are passed.
+    """
+    unread = Notification.objects.filter(recipient_user=user, channel=Channel.IN_APP, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notifications_retry(*, ids) -> int:
+    """Put failed and dead notifications back to pending with a fresh set of attempts, and queue them.
+
+    Other rows among `ids` are left alone. last_error keeps the reason the last attempt failed until the next
+    attempt's result replaces it.
+    """
+    retry_ids = list(
+        Notification.objects.select_for_update()
+        .filter(pk__in=ids, status__in=[Status.FAILED, Status.DEAD])
+        .values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=retry_ids).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    for pk in retry_ids:
+        transaction.on_commit(partial(notification_schedule_delivery, notification_id=pk))
+    return len(retry_ids)

@@ -1,0 +1,6 @@
+"""A project that has not wired notifications.urls yet."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [path("admin/", admin.site.urls)]
