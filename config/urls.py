@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 if settings.DEBUG:
