@@ -23,7 +23,7 @@ class CaseAction:
 
     def available_to(self, case, user) -> bool:
         if self.transition:
-            return case.transition_allowed(self.transition, user)
+            return case.transition_offered(self.transition, user)
         return user.has_perm(self.permission) and _extra_check(self.name, case)
 
 

@@ -164,9 +164,13 @@ def can_record_reply(case, user):
     return case.business_id is not None and case.business.members.filter(pk=user.pk).exists()
 
 
-def _condition(message):
+def _condition(message, *, hides_action=False):
+    """A transition condition with the message shown when it fails. `hides_action`: while it fails, the
+    action's button is not offered at all (conditions on the action's own arguments never hide it)."""
+
     def wrap(func):
         func.message = message
+        func.hides_action = hides_action
         return func
 
     return wrap
@@ -177,7 +181,7 @@ def is_complete(case):
     return not case.missing_material()
 
 
-@_condition(_("The case is waiting for the consumer's supplementary material."))
+@_condition(_("The case is waiting for the consumer's supplementary material."), hides_action=True)
 def not_waiting_for_supplement(case):
     return case.pause_kind != PauseKind.SUPPLEMENT
 
@@ -468,6 +472,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
         (django_fsm.has_transition_perm also checks them, which would hide e.g. "reject" until grounds exist)."""
         meta = getattr(self, name)._django_fsm
         return meta.has_transition(self.state) and meta.has_transition_perm(self, self.state, user)
+
+    def transition_offered(self, name, user) -> bool:
+        """Should the action be offered to `user` now (allowed, and no hiding condition fails)?"""
+        if not self.transition_allowed(name, user):
+            return False
+        found = getattr(self, name)._django_fsm.get_transition(self.state)
+        return all(cond(self) for cond in found.conditions if getattr(cond, "hides_action", False))
 
     def _clear_pause(self):
         self.pause_kind = ""

@@ -227,3 +227,15 @@ def test_mediators_do_not_get_the_reassign_action(client, mediator, make_case):
     client.post(CHANGELIST, {"action": "reassign_cases", "_selected_action": [case.pk], "apply": "1",
                              "mediator": mediator.pk, "reason": "x"})
     assert Case.objects.get(pk=case.pk).history.count() == case.history.count()
+
+
+def test_accept_is_not_offered_while_waiting_for_material(client, mediator, make_case):
+    from cases import services
+
+    case = make_case()
+    services.case_request_supplement(case_id=case.pk, actor=mediator, missing="发票")
+    client.force_login(mediator)
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert reverse("admin:cases_case_act", args=[case.pk, "accept"]) not in page
+    assert reverse("admin:cases_case_act", args=[case.pk, "supplement_received"]) in page
+    assert reverse("admin:cases_case_act", args=[case.pk, "reject"]) in page
