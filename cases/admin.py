@@ -369,13 +369,17 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("case"), ordering="number")
     def display_number(self, obj):
-        return obj.number or _("(not filed) #%(pk)s") % {"pk": obj.pk}
+        return obj.number or _("#%(pk)s (not filed)") % {"pk": obj.pk}
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
         return format_html(
             '<span class="case-state case-state-{}">{}</span>', obj.state, obj.get_state_display()
         )
+
+    @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
+    def mediator_display(self, obj):
+        return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
 
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):

@@ -56,7 +56,7 @@ def _name_related_objects(entries):
             if change.related_model is not None:
                 wanted.setdefault(change.related_model, set()).update({change.old, change.new} - {"—"})
     names = {
-        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        model: {obj.pk: _name(obj) for obj in model._default_manager.filter(pk__in=ids)}
         for model, ids in wanted.items()
     }
     for entry in entries:
@@ -79,7 +79,7 @@ def _entries(history_qs, model, label):
         entries.append(
             Entry(
                 when=row.history_date,
-                who=(user.get_full_name() or user.username) if user else str(_("unknown")),
+                who=_name(user) if user else str(_("unknown")),
                 what=f"{label} {row.id}" if model is not Case else str(label),
                 kind=str(TYPE_LABELS.get(row.history_type, row.history_type)),
                 reason=row.history_change_reason or "",
@@ -87,6 +87,11 @@ def _entries(history_qs, model, label):
             )
         )
     return entries
+
+
+def _name(obj):
+    full_name = getattr(obj, "get_full_name", None)
+    return (full_name() or obj.get_username()) if full_name else str(obj)
 
 
 def _changes(model, previous, row):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from . import deadlines
@@ -124,7 +124,7 @@ def case_register(
         case = Case(consumer=person, business=business, **fields)
         case.acceptance_due_on = deadlines.acceptance_due(timezone.localdate(case.received_at))
         case.full_clean(exclude=["state"])
-        _save(case, actor=actor, reason=reason or record_text(_l("Complaint registered")))
+        _save(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
     return case
 
 
@@ -145,7 +145,7 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
         _save(
             case,
             actor=actor,
-            reason=record_text(_l("Supplementary material requested: %(missing)s"), missing=missing),
+            reason=record_text(gettext_lazy("Supplementary material requested: %(missing)s"), missing=missing),
         )
     return case
 
@@ -159,7 +159,7 @@ def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
         days = _close_pause(case, actor=actor)
         case.acceptance_due_on = deadlines.extend_for_pause(case.acceptance_due_on, days)
         _save(
-            case, actor=actor, reason=record_text(_l("Supplementary material received. %(note)s"), note=note)
+            case, actor=actor, reason=record_text(gettext_lazy("Supplementary material received. %(note)s"), note=note)
         )
     return case
 
@@ -198,7 +198,7 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
             case,
             "accept",
             actor=actor,
-            reason=reason or record_text(_l("Accepted and filed")),
+            reason=reason or record_text(gettext_lazy("Accepted and filed")),
             number=number,
             filed_on=filed_on,
             due_on=deadlines.handling_due(filed_on),
@@ -218,7 +218,7 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
             case,
             "reject",
             actor=actor,
-            reason=record_text(_l("Rejected (%(codes)s): %(why)s"), codes=codes, why=explanation),
+            reason=record_text(gettext_lazy("Rejected (%(codes)s): %(why)s"), codes=codes, why=explanation),
             explanation=explanation,
             notice=notice,
             decided_on=_today(),
@@ -250,7 +250,7 @@ def case_transfer(*, case_id: int, actor, reason: str = "") -> Case:
             case,
             "transfer",
             actor=actor,
-            reason=reason or record_text(_l("Transfer sheet sent to the business")),
+            reason=reason or record_text(gettext_lazy("Transfer sheet sent to the business")),
             at=timezone.now(),
         )
 
@@ -262,7 +262,7 @@ def case_record_reply(*, case_id: int, actor, summary: str) -> Case:
             case,
             "record_reply",
             actor=actor,
-            reason=record_text(_l("Business replied")),
+            reason=record_text(gettext_lazy("Business replied")),
             summary=summary,
             at=timezone.now(),
         )
@@ -272,7 +272,7 @@ def case_start_mediation(*, case_id: int, actor, reason: str) -> Case:
     with transaction.atomic():
         case = _lock_case(case_id)
         return _run_transition(
-            case, "start_mediation", actor=actor, reason=reason or record_text(_l("Mediation started"))
+            case, "start_mediation", actor=actor, reason=reason or record_text(gettext_lazy("Mediation started"))
         )
 
 
@@ -300,7 +300,7 @@ def case_appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
             case,
             "appraisal_done",
             actor=actor,
-            reason=reason or record_text(_l("Appraisal concluded")),
+            reason=reason or record_text(gettext_lazy("Appraisal concluded")),
             due_on=due_on,
         )
 
@@ -312,7 +312,7 @@ def case_resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, c
             case,
             "resolve",
             actor=actor,
-            reason=record_text(_l("Resolved: %(terms)s"), terms=terms),
+            reason=record_text(gettext_lazy("Resolved: %(terms)s"), terms=terms),
             check_permission=check_permission,
             terms=terms,
             money_recovered=money_recovered,
@@ -328,7 +328,7 @@ def case_terminate(*, case_id: int, actor, ground: TerminationGround, channel: s
             case,
             "terminate",
             actor=actor,
-            reason=record_text(_l("Mediation terminated (%(code)s): %(why)s"), code=label, why=explanation),
+            reason=record_text(gettext_lazy("Mediation terminated (%(code)s): %(why)s"), code=label, why=explanation),
             ground=ground,
             channel=channel,
             explanation=explanation,
@@ -346,7 +346,7 @@ def case_withdraw(*, case_id: int, actor, reason: str, check_permission=True) ->
             case,
             "withdraw",
             actor=actor,
-            reason=record_text(_l("Withdrawn: %(why)s"), why=reason),
+            reason=record_text(gettext_lazy("Withdrawn: %(why)s"), why=reason),
             check_permission=check_permission,
             why=reason,
             on=_today(),
@@ -357,7 +357,7 @@ def case_close(*, case_id: int, actor, note: str = "") -> Case:
     with transaction.atomic():
         case = _lock_case(case_id)
         return _run_transition(
-            case, "close", actor=actor, reason=note or record_text(_l("Closed")), note=note, at=timezone.now()
+            case, "close", actor=actor, reason=note or record_text(gettext_lazy("Closed")), note=note, at=timezone.now()
         )
 
 
@@ -378,7 +378,7 @@ def case_assign_mediator(*, case_ids, mediator, actor, reason: str) -> int:
             _save(
                 case,
                 actor=actor,
-                reason=record_text(_l("Assigned to %(user)s: %(why)s"), user=mediator, why=reason),
+                reason=record_text(gettext_lazy("Assigned to %(user)s: %(why)s"), user=mediator, why=reason),
                 update_fields=["mediator", "updated_at"],
             )
             count += 1
