@@ -31,6 +31,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "workcalendar",
     "notifications",
+    "documents",
     "cases",
     "mediation",
     "portal",
