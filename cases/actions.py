@@ -107,5 +107,15 @@ ACTIONS = [
 ACTIONS_BY_NAME = {a.name: a for a in ACTIONS}
 
 
+def register_action(action: CaseAction):
+    """Add an action, or replace the one of the same name. Apps built on cases (mediation) call this from their
+    AppConfig.ready() so that, e.g., "transfer" also issues the transfer sheet, without cases importing them."""
+    if action.name in ACTIONS_BY_NAME:
+        ACTIONS[ACTIONS.index(ACTIONS_BY_NAME[action.name])] = action
+    else:
+        ACTIONS.append(action)
+    ACTIONS_BY_NAME[action.name] = action
+
+
 def available_actions(case, user):
     return [a for a in ACTIONS if a.available_to(case, user)]

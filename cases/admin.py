@@ -109,6 +109,16 @@ class CasePauseInline(admin.TabularInline):
         return False
 
 
+# Inlines that apps built on cases add to the case page (transfer sheets, appraisal, …), via register_case_inline.
+_EXTRA_CASE_INLINES = []
+
+
+def register_case_inline(inline_class):
+    """Called from another app's admin.py: show its records about a case on the case page."""
+    if inline_class not in _EXTRA_CASE_INLINES:
+        _EXTRA_CASE_INLINES.append(inline_class)
+
+
 class CaseRegisterForm(forms.ModelForm):
     """Staff entry of a complaint: the consumer's details are entered with the case."""
 
@@ -360,7 +370,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         return fields
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+        return [*self.inlines, *_EXTRA_CASE_INLINES] if obj is not None else []
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases are records: they are closed, never deleted

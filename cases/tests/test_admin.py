@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Consumer, RejectionGround
+from tests.admin_forms import management_data
 
 pytestmark = pytest.mark.django_db
 
@@ -169,9 +170,7 @@ def test_editing_a_case_requires_a_reason_and_records_it(client, mediator, make_
         "purchased_on": "2026-03-01", "amount_paid": "4299.00", "nature": "quality",
         "category": "household_appliances", "facts": case.facts, "demand_type": case.demand_type,
         "demand": case.demand, "amount_claimed": "4299.00",
-        "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0",
-        "notes-TOTAL_FORMS": "1", "notes-INITIAL_FORMS": "0", "notes-0-body": "",
-        "pauses-TOTAL_FORMS": "0", "pauses-INITIAL_FORMS": "0",
+        **management_data(client, url), "notes-0-body": "",
     }
     response = client.post(url, data)
     assert response.status_code == 200 and "请说明修改原因" in response.content.decode()

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from cases import services
 from cases.models import Evidence
+from tests.admin_forms import management_data
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +59,9 @@ def test_admin_inline_upload_rejects_a_disguised_file_and_keeps_the_rest(client,
         "channel": case.channel, "business": case.business_id, "product": case.product,
         "purchased_on": "2026-03-01", "amount_paid": "4299.00", "nature": case.nature, "category": case.category,
         "facts": case.facts, "demand_type": case.demand_type, "demand": case.demand, "amount_claimed": "4299.00",
-        "evidence-TOTAL_FORMS": "1", "evidence-INITIAL_FORMS": "0",
+        **management_data(client, url, extra_forms={"evidence": 1}),
         "evidence-0-file": SimpleUploadedFile("invoice.pdf", b"#!/bin/sh\nrm -rf /\n"),
-        "evidence-0-description": "发票",
-        "notes-TOTAL_FORMS": "1", "notes-INITIAL_FORMS": "0", "notes-0-body": "",
-        "pauses-TOTAL_FORMS": "0", "pauses-INITIAL_FORMS": "0",
+        "evidence-0-description": "发票", "notes-0-body": "",
     }
     response = client.post(url, data)
     assert response.status_code == 200
