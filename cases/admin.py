@@ -267,26 +267,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
                     _("Consumer"),
                     {"fields": ["consumer_name", "consumer_phone", "consumer_id_number", "consumer_address"]},
                 ),
-                (
-                    _("Complaint"),
-                    {
-                        "fields": [
-                            "channel",
-                            "received_at",
-                            "business",
-                            "product",
-                            "purchased_on",
-                            "amount_paid",
-                            "nature",
-                            "category",
-                            "facts",
-                            "demand_type",
-                            "demand",
-                            "amount_claimed",
-                            "mediator",
-                        ]
-                    },
-                ),
+                (_("Complaint"), {"fields": CaseRegisterForm.Meta.fields}),
             ]
         return [
             (
@@ -307,23 +288,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
             (_("Consumer"), {"fields": ["consumer_summary"]}),
             (
                 _("Complaint"),
-                {
-                    "fields": [
-                        "channel",
-                        "business",
-                        "product",
-                        "purchased_on",
-                        "amount_paid",
-                        "nature",
-                        "category",
-                        "facts",
-                        "demand_type",
-                        "demand",
-                        "amount_claimed",
-                        "mediator",
-                        "change_reason",
-                    ]
-                },
+                {"fields": [*CaseChangeForm.Meta.fields, "change_reason"]},
             ),
             (
                 _("Screening"),
@@ -442,8 +407,10 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         if applying and form.is_valid():
             try:
                 count = services.case_assign_mediator(
-                    case_ids=queryset.values_list("pk", flat=True), mediator=form.cleaned_data["mediator"],
-                    actor=request.user, reason=form.cleaned_data["reason"],
+                    case_ids=queryset.values_list("pk", flat=True),
+                    mediator=form.cleaned_data["mediator"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
                 )
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -452,8 +419,11 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "cases": queryset.select_related("mediator"), "form": form,
-            "title": _("Reassign to another mediator"), "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.opts,
+            "cases": queryset.select_related("mediator"),
+            "form": form,
+            "title": _("Reassign to another mediator"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/cases/case/reassign.html", context)
 
