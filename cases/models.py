@@ -57,6 +57,22 @@ class Consumer(models.Model):
         return mask_id_number(self.id_number)
 
 
+class Region(models.Model):
+    """An area of responsibility (e.g. a district); businesses belong to one, and the figures filter by it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
 class Business(models.Model):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     credit_code = models.CharField(
@@ -66,6 +82,14 @@ class Business(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="businesses",
+        verbose_name=_("region"),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
