@@ -120,6 +120,16 @@ def register_case_inline(inline_class):
         _EXTRA_CASE_INLINES.append(inline_class)
 
 
+# List filters that apps built on cases add to the case list (e.g. "mediation limit reached"), via
+# register_case_list_filter.
+_EXTRA_CASE_LIST_FILTERS = []
+
+
+def register_case_list_filter(filter_class):
+    if filter_class not in _EXTRA_CASE_LIST_FILTERS:
+        _EXTRA_CASE_LIST_FILTERS.append(filter_class)
+
+
 # Inlines that apps built on cases add to the business page (escalations, publications), via register_business_inline.
 _EXTRA_BUSINESS_INLINES = []
 
@@ -382,6 +392,9 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return [*self.inlines, *_EXTRA_CASE_INLINES] if obj is not None else []
+
+    def get_list_filter(self, request):
+        return [*self.list_filter, *_EXTRA_CASE_LIST_FILTERS]
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases are records: they are closed, never deleted

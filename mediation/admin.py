@@ -9,10 +9,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import register_business_inline, register_case_inline
+from cases.admin import register_business_inline, register_case_inline, register_case_list_filter
 from config.history import ReadOnlyHistoryAdmin
 
 from .models import AppraisalBody, AppraisalRequest, CaseDocument, Escalation, FollowUp, RemedyLine
+from .selectors import cases_past_mediation_limit
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -34,6 +35,9 @@ class ReadOnlyInline(admin.TabularInline):
 class FollowUpInline(ReadOnlyInline):
     model = FollowUp
     template = "admin/edit_inline/stacked.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
     fields = ["channel", "satisfaction", "comment", "recorded_by", "recorded_at"]
 
 
@@ -106,6 +110,23 @@ class BusinessEscalationInline(EscalationInline):
         return super().get_queryset(request).select_related("case")
 
 
+class MediationLimitFilter(admin.SimpleListFilter):
+    """Cases that reached the mediation limit (CASE_MEDIATION_WORKING_DAYS working days from filing, pauses not
+    counted) without agreement: flagged for termination (ground T03)."""
+
+    title = _("mediation limit")
+    parameter_name = "mediation_limit"
+
+    def lookups(self, request, model_admin):
+        return [("reached", _("Reached: terminate (T03)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "reached":
+            return cases_past_mediation_limit(queryset)
+        return queryset
+
+
+register_case_list_filter(MediationLimitFilter)
 for inline in (AppraisalRequestInline, RemedyLineInline, CaseDocumentInline, EscalationInline, FollowUpInline):
     register_case_inline(inline)
 register_business_inline(BusinessEscalationInline)

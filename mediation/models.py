@@ -254,8 +254,8 @@ class Escalation(models.Model):
             models.Index(fields=["business", "kind", "status"], name="escalation_business_idx"),
         ]
 
-    def __str__(self):
-        return f"{self.case} · {self.get_kind_display()} · {self.get_status_display()}"
+    def __str__(self):  # no case number: naming many escalations (the audit trail) must not query each case
+        return f"#{self.pk} {self.get_kind_display()} · {self.get_status_display()}"
 
 
 class GovernmentReport(models.Model):
