@@ -347,6 +347,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["mediator", "state"], name="case_mediator_state_idx"),
             models.Index(fields=["business", "state"], name="case_business_state_idx"),
             models.Index(fields=["received_at"], name="case_received_idx"),
+            # The follow-up sweep: finished, not yet closed cases by outcome date (mediation.services).
+            models.Index(
+                fields=["outcome_on"],
+                name="case_unclosed_outcome_idx",
+                condition=Q(state__in=[S.RESOLVED, S.TERMINATED, S.WITHDRAWN]),
+            ),
+            # The public list: transfer sheets without an answer, per business (mediation.selectors).
+            models.Index(
+                fields=["business", "due_on"],
+                name="case_unanswered_idx",
+                condition=Q(transferred_at__isnull=False, replied_at__isnull=True),
+            ),
             models.Index(fields=["filed_on"], name="case_filed_idx"),
         ]
 

@@ -17,5 +17,5 @@ def roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("mediation", "0003_appraisalbody_casedocument_escalation_and_more")]
+    dependencies = [("mediation", "0003_appraisal_outcomes_escalation")]
     operations = [migrations.RunPython(roles, migrations.RunPython.noop)]

@@ -11,5 +11,5 @@ def roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0001_initial"), ("cases", "0005_region_historicalregion_business_region_and_more")]
+    dependencies = [("reports", "0001_statistics"), ("cases", "0005_region_and_mediation_indexes")]
     operations = [migrations.RunPython(roles, migrations.RunPython.noop)]
