@@ -74,3 +74,38 @@ def test_command_and_task_run_the_sweep(finished, time_machine, capsys):
 def test_the_beat_schedule_runs_the_sweep(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "mediation.tasks.follow_up_sweep" in tasks
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_at_once_close_each_case_once(make_case, settings, time_machine):
+    import threading
+
+    from django.db import connection as default_connection
+
+    settings.FOLLOW_UP_WINDOW_DAYS = 15
+    _on(time_machine, OUTCOME)
+    cases = [make_case("resolved") for _ in range(6)]
+    _on(time_machine, OUTCOME + timedelta(days=15))
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def sweep():
+        try:
+            start.wait()
+            results.append(follow_up_sweep())
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            default_connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sum(r["closed_without_follow_up"] for r in results) == 6
+    assert FollowUp.objects.filter(case__in=cases, channel="none").count() == 6
+    for case in cases:
+        assert Case.objects.get(pk=case.pk).history.filter(state="closed").count() == 1
