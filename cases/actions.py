@@ -21,6 +21,11 @@ class CaseAction:
     transition: str | None = None  # the FSM transition it runs, if any
     permission: str | None = None  # for actions that are not transitions
 
+    def get_form(self, case, user, data=None, files=None):
+        """The action's form for this case and user; apps override it when choices or initial values depend
+        on the case (e.g. the proposals a supervisor may decide)."""
+        return self.form_class(data, files)
+
     def available_to(self, case, user) -> bool:
         if self.transition:
             return case.transition_offered(self.transition, user)

@@ -30,6 +30,7 @@ from .models import (
     CasePause,
     Consumer,
     Evidence,
+    Region,
     RejectionGround,
     TerminationGround,
 )
@@ -117,6 +118,26 @@ def register_case_inline(inline_class):
     """Called from another app's admin.py: show its records about a case on the case page."""
     if inline_class not in _EXTRA_CASE_INLINES:
         _EXTRA_CASE_INLINES.append(inline_class)
+
+
+# List filters that apps built on cases add to the case list (e.g. "mediation limit reached"), via
+# register_case_list_filter.
+_EXTRA_CASE_LIST_FILTERS = []
+
+
+def register_case_list_filter(filter_class):
+    if filter_class not in _EXTRA_CASE_LIST_FILTERS:
+        _EXTRA_CASE_LIST_FILTERS.append(filter_class)
+
+
+# Inlines that apps built on cases add to the business page (escalations, publications), via register_business_inline.
+_EXTRA_BUSINESS_INLINES = []
+
+
+def register_business_inline(inline_class):
+    """Called from another app's admin.py: show its records about a business on the business page."""
+    if inline_class not in _EXTRA_BUSINESS_INLINES:
+        _EXTRA_BUSINESS_INLINES.append(inline_class)
 
 
 class CaseRegisterForm(forms.ModelForm):
@@ -337,6 +358,9 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     def get_inlines(self, request, obj):
         return [*self.inlines, *_EXTRA_CASE_INLINES] if obj is not None else []
 
+    def get_list_filter(self, request):
+        return [*self.list_filter, *_EXTRA_CASE_LIST_FILTERS]
+
     def has_delete_permission(self, request, obj=None):
         return False  # cases are records: they are closed, never deleted
 
@@ -486,7 +510,10 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         if spec is None or not spec.available_to(case, request.user):
             messages.error(request, _("This action is not available for this case (now)."))
             return redirect(change_url)
-        form = spec.form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            form = spec.get_form(case, request.user, request.POST, request.FILES)
+        else:
+            form = spec.get_form(case, request.user)
         if request.method == "POST" and form.is_valid():
             try:
                 spec.service(case_id=case.pk, actor=request.user, **form.service_kwargs())
@@ -527,12 +554,26 @@ class ConsumerAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Business)
 class BusinessAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["name", "credit_code", "contact_person", "phone", "email"]
+    list_display = ["name", "credit_code", "region", "contact_person", "phone", "email"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
     search_fields = ["name", "credit_code"]
     filter_horizontal = ["members"]
 
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *_EXTRA_BUSINESS_INLINES] if obj is not None else []
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Region)
+class RegionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # businesses keep their region (PROTECT)
 
 
 class GroundAdmin(ReadOnlyHistoryAdmin):

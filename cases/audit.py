@@ -34,15 +34,27 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
+# Parts of a case kept by apps built on cases (appraisal, documents, escalation…): (model, label, case lookup).
+_EXTRA_PARTS = []
+
+
+def register_case_part(model, label, case_lookup="case_id"):
+    """Called from another app's ready(): show the history of its records about a case in the case's trail.
+    `case_lookup` reaches the case id from the model's history rows (e.g. "escalation__case_id")."""
+    if all(part[0] is not model for part in _EXTRA_PARTS):
+        _EXTRA_PARTS.append((model, label, case_lookup))
+
+
 def case_audit_trail(case: Case) -> list[Entry]:
     entries = _entries(case.history.all(), Case, _("Case"))
-    for model, label in (
-        (Evidence, _("Evidence")),
-        (CaseNote, _("Note")),
-        (CasePause, _("Clock pause")),
-        (CaseRejectionGround, _("Rejection ground")),
+    for model, label, lookup in (
+        (Evidence, _("Evidence"), "case_id"),
+        (CaseNote, _("Note"), "case_id"),
+        (CasePause, _("Clock pause"), "case_id"),
+        (CaseRejectionGround, _("Rejection ground"), "case_id"),
+        *_EXTRA_PARTS,
     ):
-        entries += _entries(model.history.filter(case_id=case.pk), model, label)
+        entries += _entries(model.history.filter(**{lookup: case.pk}), model, label)
     _name_related_objects(entries)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

@@ -57,6 +57,22 @@ class Consumer(models.Model):
         return mask_id_number(self.id_number)
 
 
+class Region(models.Model):
+    """An area of responsibility (e.g. a district); businesses belong to one, and the figures filter by it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
 class Business(models.Model):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     credit_code = models.CharField(
@@ -66,6 +82,14 @@ class Business(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="businesses",
+        verbose_name=_("region"),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -323,6 +347,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["mediator", "state"], name="case_mediator_state_idx"),
             models.Index(fields=["business", "state"], name="case_business_state_idx"),
             models.Index(fields=["received_at"], name="case_received_idx"),
+            # The follow-up sweep: finished, not yet closed cases by outcome date (mediation.services).
+            models.Index(
+                fields=["outcome_on"],
+                name="case_unclosed_outcome_idx",
+                condition=Q(state__in=[S.RESOLVED, S.TERMINATED, S.WITHDRAWN]),
+            ),
+            # The public list: transfer sheets without an answer, per business (mediation.selectors).
+            models.Index(
+                fields=["business", "due_on"],
+                name="case_unanswered_idx",
+                condition=Q(transferred_at__isnull=False, replied_at__isnull=True),
+            ),
             models.Index(fields=["filed_on"], name="case_filed_idx"),
         ]
 

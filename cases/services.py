@@ -321,8 +321,11 @@ def case_resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, c
 
 
 def case_terminate(*, case_id: int, actor, ground: TerminationGround, channel: str, explanation: str) -> Case:
+    """End mediation without agreement (e.g. T04 during appraisal); an open pause ends with the case."""
     with transaction.atomic():
         case = _lock_case(case_id)
+        if case.pause_kind and case.is_open:
+            _close_pause(case, actor=actor)
         label = ground.code if ground else ""
         return _run_transition(
             case,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("public/", include("mediation.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 if settings.DEBUG:

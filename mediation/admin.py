@@ -1,22 +1,197 @@
+"""Mediation's records on the case page (read-only: they are written by the case-page actions), the register of
+appraisal bodies, the supervisors' escalation queue, and the issued documents' PDFs."""
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from cases.admin import register_case_inline
+from cases.admin import register_business_inline, register_case_inline, register_case_list_filter
+from config.history import ReadOnlyHistoryAdmin
 
-from .models import FollowUp
+from .models import AppraisalBody, AppraisalRequest, CaseDocument, Escalation, FollowUp, RemedyLine
+from .selectors import cases_past_mediation_limit
 
 
-class FollowUpInline(admin.StackedInline):
-    model = FollowUp
+class ReadOnlyInline(admin.TabularInline):
+    """Records written by services only: shown, never added or edited here."""
+
     extra = 0
-    fields = ["channel", "satisfaction", "comment", "recorded_by", "recorded_at"]
-    readonly_fields = fields
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
-        return False  # recorded through mediation.services.follow_up_record
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
 
-register_case_inline(FollowUpInline)
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+    template = "admin/edit_inline/stacked.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+    fields = ["channel", "satisfaction", "comment", "recorded_by", "recorded_at"]
+
+
+class AppraisalRequestInline(ReadOnlyInline):
+    model = AppraisalRequest
+    fields = [
+        "body", "items", "status", "requested_on", "received_on", "fee", "fee_advanced_by", "conclusion",
+        "conclusion_file", "responsible_party", "fee_borne_by",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("body")
+
+
+class RemedyLineInline(ReadOnlyInline):
+    model = RemedyLine
+    fields = ["kind", "amount", "description"]
+
+
+class CaseDocumentInline(ReadOnlyInline):
+    model = CaseDocument
+    fields = ["number", "title", "issued_at", "issued_by", "pdf_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("issued_by")
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:mediation_casedocument_pdf", args=[obj.pk]), _("Download"))
+
+
+class EscalationInline(ReadOnlyInline):
+    model = Escalation
+    fk_name = "case"
+    fields = [
+        "kind", "status", "reasons", "proposed_by", "proposed_at", "decided_by", "decided_at", "decision_note",
+        "records",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("proposed_by", "decided_by")
+            .prefetch_related("reports", "publications")
+        )
+
+    @admin.display(description=_("reports and publications"))
+    def records(self, obj):
+        reports = format_html_join(
+            "", "<li>{} {}：{}</li>",
+            ((r.reported_on, r.department, r.reply or "—") for r in obj.reports.all()),
+        )
+        publications = format_html_join(
+            "", "<li>{} {}《{}》{} {}</li>",
+            (
+                (p.published_on, p.outlet, p.title, p.summary,
+                 format_html('<a href="{}" rel="noopener">{}</a>', p.link, p.link) if p.link else "")
+                for p in obj.publications.all()
+            ),
+        )
+        return format_html("<ul>{}{}</ul>", reports, publications) if reports or publications else "—"
+
+
+class BusinessEscalationInline(EscalationInline):
+    fk_name = "business"
+    fields = ["case", *EscalationInline.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("case")
+
+
+class MediationLimitFilter(admin.SimpleListFilter):
+    """Cases that reached the mediation limit (CASE_MEDIATION_WORKING_DAYS working days from filing, pauses not
+    counted) without agreement: flagged for termination (ground T03)."""
+
+    title = _("mediation limit")
+    parameter_name = "mediation_limit"
+
+    def lookups(self, request, model_admin):
+        return [("reached", _("Reached: terminate (T03)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "reached":
+            return cases_past_mediation_limit(queryset)
+        return queryset
+
+
+register_case_list_filter(MediationLimitFilter)
+for inline in (AppraisalRequestInline, RemedyLineInline, CaseDocumentInline, EscalationInline, FollowUpInline):
+    register_case_inline(inline)
+register_business_inline(BusinessEscalationInline)
+
+
+@admin.register(AppraisalBody)
+class AppraisalBodyAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "qualification", "contact_person", "phone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "scope"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: requests keep their body
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyHistoryAdmin):
+    """The supervisors' queue: decisions are taken on the case page ("Decide on escalation")."""
+
+    list_display = ["case_link", "business", "kind", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["case", "business", "proposed_by", "decided_by"]
+    search_fields = ["case__number", "business__name"]
+    show_full_result_count = False
+
+    @admin.display(description=_("case"), ordering="case__number")
+    def case_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["number", "title", "case", "issued_at", "issued_by", "pdf_link"]
+    list_filter = ["kind"]
+    list_select_related = ["case", "issued_by"]
+    search_fields = ["number", "case__number"]
+    show_full_result_count = False
+    pdf_link = CaseDocumentInline.pdf_link
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="mediation_casedocument_pdf"),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk):
+        document = get_object_or_404(CaseDocument, pk=pk)
+        if not self.has_view_permission(request, document):
+            raise PermissionDenied
+        return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

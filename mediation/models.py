@@ -1,13 +1,17 @@
-"""Records of the handling of a case after filing: follow-up (回访) so far; transfer sheets, replies, appraisal
-and escalation live here too as they arrive."""
+"""Records of the handling of a case after filing: appraisal, outcomes and the documents issued, escalation and
+publicity, follow-up (回访)."""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import Case
+from cases.models import Business, Case
+from cases.validators import validate_evidence_file
 
 
 class FollowUp(models.Model):
@@ -42,3 +46,262 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.get_channel_display()} {self.satisfaction or ''}"
+
+
+# --- appraisal (鉴定) ---------------------------------------------------------------------------------
+
+
+class Party(models.TextChoices):
+    CONSUMER = "consumer", _("Consumer")
+    BUSINESS = "business", _("Business")
+    ASSOCIATION = "association", _("Consumer association")
+    SHARED = "shared", _("Shared by consumer and business")
+    NEITHER = "neither", _("Neither party")
+
+
+class AppraisalBody(models.Model):
+    """A qualified appraisal body (法定鉴定部门) the association may ask for a written conclusion."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    qualification = models.CharField(
+        _("qualification"), max_length=200, help_text=_("Accreditation or licence, with its number.")
+    )
+    scope = models.TextField(_("scope of appraisal"))
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appraisal body")
+        verbose_name_plural = _("appraisal bodies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def appraisal_upload_to(instance, filename):
+    return f"appraisal/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+
+
+class AppraisalRequest(models.Model):
+    """One question sent to an appraisal body while the case waits in `appraisal` (clock paused)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the conclusion")
+        CONCLUDED = "concluded", _("Concluded")
+        ABANDONED = "abandoned", _("Abandoned (mediation terminated)")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appraisals", verbose_name=_("case"))
+    body = models.ForeignKey(
+        AppraisalBody, on_delete=models.PROTECT, related_name="requests", verbose_name=_("appraisal body")
+    )
+    items = models.TextField(_("items to appraise"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    requested_on = models.DateField(_("requested on"))
+    received_on = models.DateField(_("conclusion received on"), null=True, blank=True)
+    fee = models.DecimalField(
+        _("fee (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    fee_advanced_by = models.CharField(_("fee advanced by"), max_length=12, choices=Party.choices, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    conclusion_file = models.FileField(
+        _("conclusion document"), upload_to=appraisal_upload_to, blank=True, validators=[validate_evidence_file]
+    )
+    conclusion_content_type = models.CharField(max_length=100, blank=True, editable=False)
+    responsible_party = models.CharField(
+        _("party found responsible"), max_length=12, choices=Party.choices, blank=True
+    )
+    fee_borne_by = models.CharField(_("fee borne by"), max_length=12, choices=Party.choices, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appraisal request")
+        verbose_name_plural = _("appraisal requests")
+        ordering = ["requested_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="open"), name="one_open_appraisal_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body} {self.requested_on}"
+
+
+# --- outcomes -------------------------------------------------------------------------------------------
+
+
+class RemedyLine(models.Model):
+    """One remedy of a mediation agreement (退款、换货、维修、赔偿、赔礼道歉…) with its amount."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Refund")
+        REPLACEMENT = "replacement", _("Replacement")
+        REPAIR = "repair", _("Repair")
+        COMPENSATION = "compensation", _("Compensation")
+        APOLOGY = "apology", _("Apology")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies", verbose_name=_("case"))
+    kind = models.CharField(_("remedy"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    description = models.CharField(_("details"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("remedy")
+        verbose_name_plural = _("remedies")
+        ordering = ["pk"]
+
+    def __str__(self):
+        amount = f" {self.amount}" if self.amount is not None else ""
+        return f"{self.get_kind_display()}{amount}"
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+
+
+class CaseDocument(models.Model):
+    """A document issued on a case (调解协议书, 终止调解告知书). Its text and PDF are frozen when issued."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("Mediation agreement")
+        TERMINATION_NOTICE = "termination", _("Termination notice")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text as issued"))
+    pdf = models.FileField(_("PDF"), upload_to=document_upload_to)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self):
+        return f"{self.title} {self.number}"
+
+
+# --- escalation and publicity (报告政府 / 媒体曝光) ----------------------------------------------------------
+
+
+class Escalation(models.Model):
+    """A mediator's proposal to report a case to a department or expose it in the media; a different person,
+    a supervisor, decides (four-eyes rule: enforced in mediation.services and by a database constraint)."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report to the government or competent department")
+        PUBLICITY = "publicity", _("Publicity in the media")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("case"))
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="escalations", verbose_name=_("business")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reasons = models.TextField(_("reasons"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-proposed_at", "-pk"]
+        permissions = [("approve_escalation", _("Can approve or refuse escalation and publicity"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("proposed_by")),
+                name="escalation_four_eyes",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(status="proposed"), name="one_pending_escalation"
+            ),
+        ]
+        indexes = [
+            # The public list of businesses: approved publicity per business (mediation.selectors).
+            models.Index(fields=["business", "kind", "status"], name="escalation_business_idx"),
+        ]
+
+    def __str__(self):  # no case number: naming many escalations (the audit trail) must not query each case
+        return f"#{self.pk} {self.get_kind_display()} · {self.get_status_display()}"
+
+
+class GovernmentReport(models.Model):
+    """The report of an approved escalation to a department, and the department's reply."""
+
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, related_name="reports", verbose_name=_("escalation")
+    )
+    department = models.CharField(_("department"), max_length=200)
+    reported_on = models.DateField(_("reported on"))
+    reply = models.TextField(_("reply"), blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report to a department")
+        verbose_name_plural = _("reports to departments")
+        ordering = ["reported_on", "pk"]
+
+    def __str__(self):
+        return f"{self.department} {self.reported_on}"
+
+
+class Publication(models.Model):
+    """A publication of an approved publicity escalation (outlet, date, title, summary, link). Shown publicly."""
+
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, related_name="publications", verbose_name=_("escalation")
+    )
+    outlet = models.CharField(_("outlet"), max_length=200)
+    published_on = models.DateField(_("published on"))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    link = models.URLField(_("link"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["published_on", "pk"]
+
+    def __str__(self):
+        return f"{self.outlet} {self.published_on} {self.title}"

@@ -90,7 +90,7 @@ def test_a_case_walks_through_the_admin_with_history(client, mediator, make_case
     act("accept", reason="材料齐全")
     act("transfer")
     act("start_mediation", reason="企业拒绝")
-    act("resolve", terms="退款4299元", money_recovered="4299.00")
+    act("resolve", terms="退款4299元", money_recovered="4299.00", refund_amount="4299.00")
     act("close", note="回访满意")
     case = Case.objects.get(pk=case.pk)
     assert case.state == "closed"

@@ -34,6 +34,7 @@ LOCAL_APPS = [
     "documents",
     "cases",
     "mediation",
+    "reports",
     "portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -127,6 +128,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.dispatch_pending_notifications",
         "schedule": 60.0,
     },
+    # Close finished cases whose follow-up window lapsed (mediation.services.follow_up_sweep).
+    "close-cases-after-follow-up-window": {
+        "task": "mediation.tasks.follow_up_sweep",
+        "schedule": 3600.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -147,6 +153,8 @@ CASE_HANDLING_DAYS = env.int("CASE_HANDLING_DAYS", default=15)
 CASE_HANDLING_IN_WORKING_DAYS = env.bool("CASE_HANDLING_IN_WORKING_DAYS", default=False)
 CASE_ACCEPTANCE_WORKING_DAYS = env.int("CASE_ACCEPTANCE_WORKING_DAYS", default=7)
 CASE_MEDIATION_WORKING_DAYS = env.int("CASE_MEDIATION_WORKING_DAYS", default=45)
+# Days after the outcome the consumer has to rate the handling before the sweep closes the case without it.
+FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 
 SYSTEM_USERNAME = "system"
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services
-from cases.models import Business, Case, RejectionGround, TerminationGround
+from cases.models import Business, Case, Region, RejectionGround, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
 
 DEMO_USERS = [
@@ -37,6 +37,8 @@ BUSINESSES = [
     ("畅游国际旅行社", "91310000MA1FL0DE07", "示范市人民广场2号", "冯经理", "021-55550007", "cy@example.com"),
     ("安居家装工程有限公司", "91310000MA1FL0DE08", "示范市建设路66号", "蒋经理", "021-55550008", "aj@example.com"),
 ]
+
+REGIONS = [("DC", "东城区"), ("XC", "西城区"), ("GX", "高新区")]
 
 # business index, category, nature, product, amount, facts, demand type, demand
 COMPLAINTS = [
@@ -101,12 +103,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _create_cases(self, users):
+        regions = [Region.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in REGIONS]
         businesses = [
             Business.objects.get_or_create(
                 credit_code=code,
-                defaults=dict(name=name, address=addr, contact_person=person, phone=phone, email=email),
+                defaults=dict(
+                    name=name, address=addr, contact_person=person, phone=phone, email=email,
+                    region=regions[index % len(regions)],
+                ),
             )[0]
-            for name, code, addr, person, phone, email in BUSINESSES
+            for index, (name, code, addr, person, phone, email) in enumerate(BUSINESSES)
         ]
         businesses[0].members.add(users["qiye"])
         rng = random.Random(2026)
