@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MediationConfig(AppConfig):
     name = "mediation"
     verbose_name = _("Mediation")
+
+    def ready(self):
+        from . import actions
+
+        actions.register()
