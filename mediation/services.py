@@ -159,7 +159,7 @@ def transfer_sheet_resend(*, case_id: int, actor, to_address: str = "", note: st
     _require_perm(actor, "cases.transfer_case")
     with transaction.atomic():
         sheet = (
-            TransferSheet.objects.select_for_update()
+            TransferSheet.objects.select_for_update(of=("self",))
             .select_related("case", "business", "contact_user")
             .filter(case_id=case_id)
             .first()
@@ -218,7 +218,7 @@ def _sheet_for_member(sheet_id, actor, *, lock=False):
     sheet exists or not."""
     sheets = TransferSheet.objects.select_related("case", "business", "case__mediator")
     if lock:
-        sheets = sheets.select_for_update()
+        sheets = sheets.select_for_update(of=("self",))
     sheet = sheets.filter(pk=sheet_id, business__members=actor).first()
     if sheet is None:
         raise PermissionDenied(_("You are not allowed to do this on this case."))
@@ -383,7 +383,7 @@ def consumer_offer_respond(*, case_id: int, accept: bool, comment: str = "") -> 
     system = get_system_user()
     comment = (comment or "").strip()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("mediator").get(pk=case_id)
+        case = Case.objects.select_for_update(of=("self",)).select_related("mediator").get(pk=case_id)
         reply = BusinessReply.objects.filter(case=case).select_related("sheet").order_by("-pk").first()
         if case.state != CaseState.REPLIED or reply is None or not reply.consumer_can_decide:
             raise ValidationError(_("There is no offer waiting for your answer."))
