@@ -79,7 +79,7 @@ class MultipleEvidenceField(forms.FileField):
 
 
 class ReplyForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Your answer"), choices=ReplyKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("How do you answer the complaint?"), choices=ReplyKind.choices, widget=forms.RadioSelect)
     remedy = forms.ChoiceField(
         label=_("Remedy offered"),
         choices=[("", _("— choose if you offer a remedy —")), *Remedy.choices],

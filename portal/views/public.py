@@ -83,6 +83,7 @@ def privacy(request):
 
 
 def _grant(request, case):
+    request.session.cycle_key()  # a new session key whenever access is granted (no session fixation)
     request.session[GRANT_KEY] = {"case": case.pk, "until": time.time() + GRANT_SECONDS}
 
 
