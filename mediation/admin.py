@@ -37,13 +37,25 @@ def pdf_url(sheet):
 class TransferSheetInline(ReadOnlyInline, admin.StackedInline):
     model = TransferSheet
     extra = 0
-    fields = ["number", "business", "answer_by", "issued_by", "issued_at", "pdf", "dispatches_display", "content"]
+    fields = [
+        "number",
+        "business",
+        "answer_by",
+        "issued_by",
+        "issued_at",
+        "pdf",
+        "dispatches_display",
+        "content",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("transfer sheet")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("business", "issued_by").prefetch_related(
-            "dispatches__sent_by", "dispatches__notification"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("business", "issued_by")
+            .prefetch_related("dispatches__sent_by", "dispatches__notification")
         )
 
     @admin.display(description=_("PDF"))
@@ -64,7 +76,9 @@ class TransferSheetInline(ReadOnlyInline, admin.StackedInline):
             for d in obj.dispatches.all()
         ]
         if not rows:
-            return _("Not sent: the business has no email address. Print the PDF, or send it again to an address.")
+            return _(
+                "Not sent: the business has no email address. Print the PDF, or send it again to an address."
+            )
         return format_html_join(mark_safe("<br>"), "{} · {} · {} · {} · {} {}", rows)
 
 
@@ -72,7 +86,14 @@ class BusinessReplyInline(ReadOnlyInline, admin.StackedInline):
     model = BusinessReply
     extra = 0
     fields = [
-        "kind", "remedy", "amount", "explanation", "is_late", "submitted_by", "submitted_at", "consumer_response"
+        "kind",
+        "remedy",
+        "amount",
+        "explanation",
+        "is_late",
+        "submitted_by",
+        "submitted_at",
+        "consumer_response",
     ]
     readonly_fields = fields
     verbose_name_plural = _("business's answer and the consumer's response")
@@ -115,7 +136,17 @@ class TransferSheetAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["number", "case__number", "business__name"]
     date_hierarchy = "issued_at"
     show_full_result_count = False
-    fields = ["number", "case_link", "business", "answer_by", "issued_by", "issued_at", "contact_user", "pdf", "content"]
+    fields = [
+        "number",
+        "case_link",
+        "business",
+        "answer_by",
+        "issued_by",
+        "issued_at",
+        "contact_user",
+        "pdf",
+        "content",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -129,7 +160,9 @@ class TransferSheetAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("case"), ordering="case__number")
     def case_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case
+        )
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, obj):
@@ -141,7 +174,9 @@ class TransferSheetAdmin(ReadOnlyHistoryAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="mediation_transfersheet_pdf"),
+            path(
+                "<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="mediation_transfersheet_pdf"
+            ),
         ] + super().get_urls()
 
     def pdf_view(self, request, pk):
@@ -149,4 +184,3 @@ class TransferSheetAdmin(ReadOnlyHistoryAdmin):
         if not self.has_view_permission(request, sheet):
             raise PermissionDenied
         return pdf_response(sheet)
-

@@ -33,7 +33,11 @@ def transfer_sheet_document(sheet: TransferSheet) -> PdfDocument:
         if len(lines) >= 2:
             footer, rest[-1] = "\n".join(lines[-2:]), "\n".join(lines[:-2])
     return PdfDocument(
-        title=title, number=number, fields=fields, body="\n\n".join(p for p in rest if p.strip()), footer=footer
+        title=title,
+        number=number,
+        fields=fields,
+        body="\n\n".join(p for p in rest if p.strip()),
+        footer=footer,
     )
 
 

@@ -155,7 +155,9 @@ class BusinessReply(models.Model):
     sheet = models.OneToOneField(
         TransferSheet, on_delete=models.PROTECT, related_name="reply", verbose_name=_("transfer sheet")
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="business_replies", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="business_replies", verbose_name=_("case")
+    )
     kind = models.CharField(_("answer"), max_length=10, choices=ReplyKind.choices)
     remedy = models.CharField(_("remedy offered"), max_length=20, choices=Remedy.choices, blank=True)
     amount = models.DecimalField(
@@ -197,7 +199,9 @@ class SheetMessage(models.Model):
     sheet = models.ForeignKey(
         TransferSheet, on_delete=models.PROTECT, related_name="messages", verbose_name=_("transfer sheet")
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sheet_messages", verbose_name=_("case"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="sheet_messages", verbose_name=_("case")
+    )
     side = models.CharField(_("from"), max_length=12, choices=Side.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
@@ -223,7 +227,10 @@ class ConsumerResponse(models.Model):
         REFUSED = "refused", _("Refused the offer")
 
     reply = models.OneToOneField(
-        BusinessReply, on_delete=models.PROTECT, related_name="consumer_response", verbose_name=_("business reply")
+        BusinessReply,
+        on_delete=models.PROTECT,
+        related_name="consumer_response",
+        verbose_name=_("business reply"),
     )
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="consumer_responses", verbose_name=_("case")

@@ -29,7 +29,9 @@ def portal_sheet(*, sheet_id, business_ids) -> TransferSheet | None:
 
 def portal_sheet_evidence(*, sheet) -> QuerySet[Evidence]:
     """Evidence the association chose to share with the business, and the business's own uploads."""
-    return Evidence.objects.filter(case_id=sheet.case_id, shared_with_business=True).order_by("uploaded_at", "pk")
+    return Evidence.objects.filter(case_id=sheet.case_id, shared_with_business=True).order_by(
+        "uploaded_at", "pk"
+    )
 
 
 def portal_sheet_messages(*, sheet) -> QuerySet[SheetMessage]:

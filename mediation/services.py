@@ -176,7 +176,9 @@ def transfer_sheet_resend(*, case_id: int, actor, to_address: str = "", note: st
         if sheet.contact_user is None:
             sheet.contact_user = business_contact_user(sheet.business, email=to_address)
             _save_audited(sheet, actor, update_fields=["contact_user"])
-        return _dispatch(sheet, actor=actor, kind=TransferSheetDispatch.Kind.RESENT, to_address=to_address, note=note)
+        return _dispatch(
+            sheet, actor=actor, kind=TransferSheetDispatch.Kind.RESENT, to_address=to_address, note=note
+        )
 
 
 def _dispatch(sheet, *, actor, kind, to_address, note=""):
@@ -334,7 +336,8 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
     if not body:
         raise ValidationError(_("The message is empty."))
     with transaction.atomic():
-        sheet = TransferSheet.objects.select_related("case", "business", "case__mediator").filter(pk=sheet_id).first()
+        sheets = TransferSheet.objects.select_related("case", "business", "case__mediator")
+        sheet = sheets.filter(pk=sheet_id).first()
         if sheet is not None and sheet.business.members.filter(pk=actor.pk).exists():
             side = SheetMessage.Side.BUSINESS
         elif sheet is not None and actor.has_perm("cases.mediate_case"):
@@ -360,8 +363,12 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
             notification_enqueue(
                 channel="email", template="mediation/association_message", to_address=sheet.business.email,
                 about=sheet, dedupe_key=f"sheet-message:{message.pk}:email",
-                context={**context, "association": settings.ASSOCIATION_NAME, "link": portal_sheet_link(sheet),
-                         "link_days": settings.SESAME_MAX_AGE // 86400},
+                context={
+                    **context,
+                    "association": settings.ASSOCIATION_NAME,
+                    "link": portal_sheet_link(sheet),
+                    "link_days": settings.SESAME_MAX_AGE // 86400,
+                },
             )
     return message
 
@@ -453,7 +460,8 @@ def _notify_mediator(case, *, template, key, about, context, channels=("in_app",
     mediator = case.mediator
     if mediator is None:
         return
-    context = {**context, "case_url": settings.PUBLIC_BASE_URL + reverse("admin:cases_case_change", args=[case.pk])}
+    case_url = settings.PUBLIC_BASE_URL + reverse("admin:cases_case_change", args=[case.pk])
+    context = {**context, "case_url": case_url}
     for channel in channels:
         if channel == "email" and not mediator.email:
             continue

@@ -23,7 +23,9 @@ class PortalLoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "no_business": _("This account is not linked to a business. Staff sign in to the administration site."),
+        "no_business": _(
+            "This account is not linked to a business. Staff sign in to the administration site."
+        ),
     }
 
     def confirm_login_allowed(self, user):
@@ -79,7 +81,9 @@ class MultipleEvidenceField(forms.FileField):
 
 
 class ReplyForm(forms.Form):
-    kind = forms.ChoiceField(label=_("How do you answer the complaint?"), choices=ReplyKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("How do you answer the complaint?"), choices=ReplyKind.choices, widget=forms.RadioSelect
+    )
     remedy = forms.ChoiceField(
         label=_("Remedy offered"),
         choices=[("", _("— choose if you offer a remedy —")), *Remedy.choices],
@@ -88,7 +92,9 @@ class ReplyForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (yuan)"),
         required=False,
-        help_text=_("Required for a refund or compensation; for a replacement or repair, its value if known."),
+        help_text=_(
+            "Required for a refund or compensation; for a replacement or repair, its value if known."
+        ),
         **MONEY,
     )
     explanation = forms.CharField(
@@ -105,7 +111,9 @@ class ReplyForm(forms.Form):
             return data
         try:
             validate_reply(
-                kind=data.get("kind"), remedy=data.get("remedy", ""), amount=data.get("amount"),
+                kind=data.get("kind"),
+                remedy=data.get("remedy", ""),
+                amount=data.get("amount"),
                 explanation=data.get("explanation", ""),
             )
         except ValidationError as exc:
@@ -132,7 +140,9 @@ class ComplaintForm(forms.Form):
 
     consumer_name = forms.CharField(label=_("Your real name"), max_length=100)
     consumer_phone = forms.RegexField(
-        label=_("Your mobile phone"), regex=PHONE, error_messages={"invalid": _("Enter a valid phone number.")}
+        label=_("Your mobile phone"),
+        regex=PHONE,
+        error_messages={"invalid": _("Enter a valid phone number.")},
     )
     consumer_id_number = forms.CharField(label=_("ID card number (optional)"), max_length=30, required=False)
     consumer_address = forms.CharField(label=_("Your address (optional)"), max_length=255, required=False)
@@ -140,7 +150,9 @@ class ComplaintForm(forms.Form):
 
     business_name = forms.CharField(label=_("Name of the business"), max_length=200)
     business_address = forms.CharField(label=_("Address of the business"), max_length=255)
-    business_phone = forms.CharField(label=_("Phone of the business (optional)"), max_length=30, required=False)
+    business_phone = forms.CharField(
+        label=_("Phone of the business (optional)"), max_length=30, required=False
+    )
 
     product = forms.CharField(label=_("What you bought or used"), max_length=200)
     purchased_on = forms.DateField(
@@ -155,7 +167,9 @@ class ComplaintForm(forms.Form):
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
-        help_text=_("When and where you bought it, what went wrong, what you have done with the business so far."),
+        help_text=_(
+            "When and where you bought it, what went wrong, what you have done with the business so far."
+        ),
     )
     demand_type = forms.ChoiceField(label=_("What you ask for"), choices=DemandType.choices)
     demand = forms.CharField(
@@ -168,8 +182,10 @@ class ComplaintForm(forms.Form):
         help_text=_("Receipts, photos, chat records: up to 5 files (JPEG, PNG, GIF, WebP, PDF, MP4, MP3)."),
     )
     consent = forms.BooleanField(
-        label=_("I have read the privacy notice and agree that the association processes my data to handle this "
-                "complaint and passes the complaint to the business."),
+        label=_(
+            "I have read the privacy notice and agree that the association processes my data to handle this "
+            "complaint and passes the complaint to the business."
+        ),
         error_messages={"required": _("You must agree to the privacy notice to file a complaint online.")},
     )
     # A field people never see (hidden by CSS, not by type) and bots fill in.
@@ -205,8 +221,15 @@ class ComplaintForm(forms.Form):
             **{
                 name: data[name]
                 for name in (
-                    "product", "purchased_on", "amount_paid", "category", "nature", "facts", "demand_type",
-                    "demand", "amount_claimed",
+                    "product",
+                    "purchased_on",
+                    "amount_paid",
+                    "category",
+                    "nature",
+                    "facts",
+                    "demand_type",
+                    "demand",
+                    "amount_claimed",
                 )
             },
         }
@@ -220,13 +243,17 @@ class TrackSecretForm(forms.Form):
 class TrackPhoneForm(forms.Form):
     number = forms.CharField(label=_("Tracking number or case number"), max_length=30)
     phone = forms.RegexField(
-        label=_("The phone number you gave"), regex=PHONE, error_messages={"invalid": _("Enter a valid phone number.")}
+        label=_("The phone number you gave"),
+        regex=PHONE,
+        error_messages={"invalid": _("Enter a valid phone number.")},
     )
 
 
 class TrackCodeForm(forms.Form):
     code = forms.RegexField(
-        label=_("Code from the SMS"), regex=r"^\s*\d{6}\s*$", error_messages={"invalid": _("Enter the 6 digits.")}
+        label=_("Code from the SMS"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits.")},
     )
 
 
@@ -237,20 +264,29 @@ class OfferResponseForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
 
 
 class RatingForm(forms.Form):
     satisfaction = forms.TypedChoiceField(
         label=_("How satisfied are you with the handling of your complaint?"),
-        choices=[(5, _("5 — very satisfied")), (4, _("4 — satisfied")), (3, _("3 — neutral")),
-                 (2, _("2 — dissatisfied")), (1, _("1 — very dissatisfied"))],
+        choices=[
+            (5, _("5 — very satisfied")),
+            (4, _("4 — satisfied")),
+            (3, _("3 — neutral")),
+            (2, _("2 — dissatisfied")),
+            (1, _("1 — very dissatisfied")),
+        ],
         coerce=int,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
-
-

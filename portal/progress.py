@@ -54,7 +54,9 @@ class Progress:
 def case_progress(case: Case) -> Progress:
     """A fixed number of queries: the sheet with its reply and the consumer's response, the open pause, the
     follow-up."""
-    sheet = TransferSheet.objects.filter(case=case).select_related("reply", "reply__consumer_response").first()
+    sheet = (
+        TransferSheet.objects.filter(case=case).select_related("reply", "reply__consumer_response").first()
+    )
     reply = getattr(sheet, "reply", None) if sheet else None
     response = getattr(reply, "consumer_response", None) if reply else None
     follow_up = FollowUp.objects.filter(case=case).first()
@@ -73,24 +75,43 @@ def _received(case):
 def _screening(case):
     if case.state == S.REJECTED:
         return Step(
-            "screening", _("Not accepted"), FAILED, case.decided_on,
-            [_("The association decided not to accept the complaint. The notice below gives the reasons and "
-               "where else you can turn.")],
+            "screening",
+            _("Not accepted"),
+            FAILED,
+            case.decided_on,
+            [
+                _(
+                    "The association decided not to accept the complaint. The notice below gives the reasons and "
+                    "where else you can turn."
+                )
+            ],
             notice=case.rejection_notice,
         )
     if case.filed_on:
         return Step(
-            "screening", _("Accepted"), DONE, case.filed_on,
+            "screening",
+            _("Accepted"),
+            DONE,
+            case.filed_on,
             [_("Case number: %(number)s") % {"number": case.number}],
         )
     if case.state == S.WITHDRAWN:
         return Step("screening", _("Under review"), TODO)
-    lines = [_("The association is checking whether it can accept the complaint; it decides by %(date)s.")
-             % {"date": case.acceptance_due_on}] if case.acceptance_due_on else []
+    lines = (
+        [
+            _("The association is checking whether it can accept the complaint; it decides by %(date)s.")
+            % {"date": case.acceptance_due_on}
+        ]
+        if case.acceptance_due_on
+        else []
+    )
     if case.pause_kind == PauseKind.SUPPLEMENT:
         pause = case.pauses.filter(ended_on__isnull=True).first()
-        lines = [_("The association needs more material from you: %(what)s") % {"what": pause.reason if pause else ""},
-                 _("Please contact the association; the review waits until the material arrives.")]
+        lines = [
+            _("The association needs more material from you: %(what)s")
+            % {"what": pause.reason if pause else ""},
+            _("Please contact the association; the review waits until the material arrives."),
+        ]
     return Step("screening", _("Under review"), CURRENT, None, lines)
 
 
@@ -99,7 +120,9 @@ def _forwarded(case, sheet):
         lines = [_("The complaint was forwarded to the business.")]
         if sheet is not None:
             lines.append(_("The business is asked to answer by %(date)s.") % {"date": sheet.answer_by})
-        return Step("forwarded", _("Forwarded to the business"), DONE, timezone.localtime(case.transferred_at), lines)
+        return Step(
+            "forwarded", _("Forwarded to the business"), DONE, timezone.localtime(case.transferred_at), lines
+        )
     status = CURRENT if case.state == S.ACCEPTED else TODO
     return Step("forwarded", _("Forwarded to the business"), status)
 
@@ -107,8 +130,13 @@ def _forwarded(case, sheet):
 def _answer(case, reply, response):
     if reply is None:
         if case.replied_at:  # answered outside the portal and recorded by the mediator
-            return Step("answer", _("The business's answer"), DONE, timezone.localtime(case.replied_at),
-                        [case.reply_summary])
+            return Step(
+                "answer",
+                _("The business's answer"),
+                DONE,
+                timezone.localtime(case.replied_at),
+                [case.reply_summary],
+            )
         status = CURRENT if case.state == S.TRANSFERRED else TODO
         return Step("answer", _("The business's answer"), status)
     lines = [reply.get_kind_display()]
@@ -120,8 +148,12 @@ def _answer(case, reply, response):
         lines.append(reply.explanation)
     if response is not None:
         lines.append(
-            (_("You accepted this answer on %(date)s.") if response.decision == ConsumerResponse.Decision.ACCEPTED
-             else _("You refused this answer on %(date)s.")) % {"date": timezone.localdate(response.responded_at)}
+            (
+                _("You accepted this answer on %(date)s.")
+                if response.decision == ConsumerResponse.Decision.ACCEPTED
+                else _("You refused this answer on %(date)s.")
+            )
+            % {"date": timezone.localdate(response.responded_at)}
         )
     elif case.state == S.REPLIED and reply.consumer_can_decide:
         lines.append(_("Please tell us below whether you accept it."))
@@ -144,16 +176,27 @@ def _mediation(case, response):
 def _outcome(case):
     outcome = case.state
     if outcome == S.CLOSED:
-        outcome = S.RESOLVED if case.agreement_terms else S.TERMINATED if case.termination_ground_id else S.WITHDRAWN
+        outcome = (
+            S.RESOLVED
+            if case.agreement_terms
+            else S.TERMINATED
+            if case.termination_ground_id
+            else S.WITHDRAWN
+        )
     if outcome == S.RESOLVED:
         lines = [case.agreement_terms]
         if case.money_recovered:
             lines.append(_("Money recovered for you: %(amount)s yuan") % {"amount": case.money_recovered})
         return Step("outcome", _("Resolved"), DONE, case.outcome_on, lines)
     if outcome == S.TERMINATED:
-        lines = [_("Mediation ended without an agreement."), case.termination_explanation,
-                 _("You can turn to: %(channel)s") % {"channel": case.get_advised_channel_display()}]
-        return Step("outcome", _("Mediation ended"), FAILED, case.outcome_on, [line for line in lines if line])
+        lines = [
+            _("Mediation ended without an agreement."),
+            case.termination_explanation,
+            _("You can turn to: %(channel)s") % {"channel": case.get_advised_channel_display()},
+        ]
+        return Step(
+            "outcome", _("Mediation ended"), FAILED, case.outcome_on, [line for line in lines if line]
+        )
     if outcome == S.WITHDRAWN:
         return Step("outcome", _("Withdrawn"), DONE, case.outcome_on, [_("The complaint was withdrawn.")])
     return Step("outcome", _("Outcome"), TODO)

@@ -11,7 +11,11 @@ from django_ratelimit.core import get_usage
 def _usage(request, name, value, increment):
     key = (lambda group, request: value) if value is not None else "ip"
     return get_usage(
-        request, group=f"portal.{name}", key=key, rate=getattr(settings, f"RATE_{name.upper()}"), increment=increment
+        request,
+        group=f"portal.{name}",
+        key=key,
+        rate=getattr(settings, f"RATE_{name.upper()}"),
+        increment=increment,
     )
 
 

@@ -56,7 +56,10 @@ def test_check_deploy_is_clean(database_url):
 def test_production_without_redis_fails_the_rate_limit_cache_check():
     """Rate limits need a cache all server processes share: the per-process memory cache is refused."""
     result = _manage(
-        "check", DJANGO_SECRET_KEY=SAFE_KEY, DATABASE_URL="postgres://postgres@127.0.0.1:5432/xiehui", REDIS_URL="",
+        "check",
+        DJANGO_SECRET_KEY=SAFE_KEY,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/xiehui",
+        REDIS_URL="",
         DJANGO_ALLOWED_HOSTS="xiehui.example.cn",
     )
     assert result.returncode != 0 and "django_ratelimit.E003" in result.stderr

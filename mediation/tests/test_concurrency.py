@@ -12,7 +12,9 @@ from mediation.models import TransferSheet
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_transfers_get_distinct_gap_free_sheet_numbers(make_case, mediator):
     cases = [make_case("accepted") for _ in range(6)]
-    refused = make_case("accepted", mediator=None)  # its transfer fails inside the race and must give its number back
+    refused = make_case(
+        "accepted", mediator=None
+    )  # its transfer fails inside the race and must give its number back
     results = _race(
         [(lambda pk=c.pk: services.case_transfer_with_sheet(case_id=pk, actor=mediator)) for c in cases]
         + [lambda: services.case_transfer_with_sheet(case_id=refused.pk, actor=mediator)]

@@ -16,7 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _offer(sheet, user, **kwargs):
-    data = {"kind": "offer", "remedy": "refund", "amount": Decimal("3000.00"), "explanation": "同意退款"} | kwargs
+    data = {
+        "kind": "offer",
+        "remedy": "refund",
+        "amount": Decimal("3000.00"),
+        "explanation": "同意退款",
+    } | kwargs
     return services.business_reply_submit(sheet_id=sheet.pk, actor=user, **data)
 
 
@@ -30,7 +35,9 @@ def test_a_reply_moves_the_case_to_replied_as_the_business_user(make_sheet, busi
     assert latest.state == "replied" and latest.history_user == business_user
     assert reply.history.get().history_user == business_user
     # the mediator is told in the application and by email; the consumer by SMS
-    assert Notification.objects.filter(template="mediation/business_reply", recipient_user=mediator).count() == 2
+    assert (
+        Notification.objects.filter(template="mediation/business_reply", recipient_user=mediator).count() == 2
+    )
     assert Notification.objects.get(template="mediation/reply_to_consumer").to_address == "13900001234"
 
 
@@ -64,7 +71,11 @@ def test_a_repair_offer_needs_no_amount_and_a_dispute_keeps_its_reasons(make_she
     repair = _offer(make_sheet(), business_user, remedy="repair", amount=None)
     assert repair.amount is None
     dispute = services.business_reply_submit(
-        sheet_id=make_sheet().pk, actor=business_user, kind="dispute", remedy="refund", explanation="已过保修期"
+        sheet_id=make_sheet().pk,
+        actor=business_user,
+        kind="dispute",
+        remedy="refund",
+        explanation="已过保修期",
     )
     assert dispute.remedy == "" and not dispute.consumer_can_decide
 
@@ -132,7 +143,9 @@ def test_refusing_the_offer_starts_mediation(make_sheet, business_user):
 
 def test_a_dispute_is_not_put_to_the_consumer(make_sheet, business_user):
     sheet = make_sheet()
-    services.business_reply_submit(sheet_id=sheet.pk, actor=business_user, kind="dispute", explanation="非质量问题")
+    services.business_reply_submit(
+        sheet_id=sheet.pk, actor=business_user, kind="dispute", explanation="非质量问题"
+    )
     with pytest.raises(ValidationError):
         services.consumer_offer_respond(case_id=sheet.case_id, accept=True)
     assert Case.objects.get(pk=sheet.case_id).state == "replied"

@@ -32,8 +32,17 @@ def test_transfer_issues_a_numbered_sheet_with_the_complaint(make_case, mediator
     assert sheet.number == f"ZB-{sheet.issued_at.year}-000001"
     assert sheet.business == business and sheet.issued_by == mediator
     assert case.filed_on < sheet.answer_by <= case.due_on
-    for expected in (case.number, business.name, "双门冰箱", "冰箱不制冷", "更换新冰箱", "4299.00元",
-                     "调解员甲", f"{sheet.answer_by:%Y年%-m月%-d日}前", "/portal/"):
+    for expected in (
+        case.number,
+        business.name,
+        "双门冰箱",
+        "冰箱不制冷",
+        "更换新冰箱",
+        "4299.00元",
+        "调解员甲",
+        f"{sheet.answer_by:%Y年%-m月%-d日}前",
+        "/portal/",
+    ):
         assert expected in sheet.content, expected
     # the consumer's phone and ID number are masked on a document that goes to the business
     assert "13900001234" not in sheet.content and "139****1234" in sheet.content
@@ -55,8 +64,15 @@ def test_the_sheet_text_is_frozen_as_issued(make_sheet, mediator):
 def test_the_pdf_renders_the_chinese_text(make_sheet, business):
     sheet = make_sheet()
     text = _pdf_text(transfer_sheet_pdf(sheet))
-    for expected in ("消费者投诉转办单", sheet.number, business.name, "冰箱不制冷", "更换新冰箱", "答复期限",
-                     "示范市消费者协会"):
+    for expected in (
+        "消费者投诉转办单",
+        sheet.number,
+        business.name,
+        "冰箱不制冷",
+        "更换新冰箱",
+        "答复期限",
+        "示范市消费者协会",
+    ):
         assert expected in text, expected
 
 
@@ -73,7 +89,9 @@ def test_the_sheet_is_emailed_to_the_business_contact_with_a_portal_link(
         services.case_transfer_with_sheet(case_id=case.pk, actor=mediator)
     sheet = TransferSheet.objects.get(case=case)
     dispatch = sheet.dispatches.get()
-    assert dispatch.kind == "issued" and dispatch.to_address == business.email and dispatch.sent_by == mediator
+    assert (
+        dispatch.kind == "issued" and dispatch.to_address == business.email and dispatch.sent_by == mediator
+    )
     assert dispatch.notification.status == Notification.Status.SENT
     (message,) = mail.outbox
     assert message.to == [business.email] and sheet.number in message.subject
@@ -109,21 +127,28 @@ def test_without_an_email_address_the_sheet_is_issued_but_not_sent(make_case, me
     assert not Notification.objects.filter(channel="email").exists()
 
 
-def test_the_contact_account_is_the_member_with_the_contact_address(make_case, mediator, business, business_user):
+def test_the_contact_account_is_the_member_with_the_contact_address(
+    make_case, mediator, business, business_user
+):
     business.email = business_user.email.upper()
     business.save()
     sheet = services.case_transfer_with_sheet(case_id=make_case("accepted").pk, actor=mediator).transfer_sheet
     assert sheet.contact_user == business_user
 
 
-def test_resending_is_recorded_and_sends_a_fresh_link(make_sheet, mediator, django_capture_on_commit_callbacks):
+def test_resending_is_recorded_and_sends_a_fresh_link(
+    make_sheet, mediator, django_capture_on_commit_callbacks
+):
     sheet = make_sheet()
     with django_capture_on_commit_callbacks(execute=True):
         again = services.transfer_sheet_resend(
             case_id=sheet.case_id, actor=mediator, to_address="boss@example.com", note="原邮箱退信"
         )
     assert again.kind == TransferSheetDispatch.Kind.RESENT and again.sent_by == mediator
-    assert list(sheet.dispatches.values_list("to_address", flat=True)) == [sheet.business.email, "boss@example.com"]
+    assert list(sheet.dispatches.values_list("to_address", flat=True)) == [
+        sheet.business.email,
+        "boss@example.com",
+    ]
     assert {h.history_user for h in again.history.all()} == {mediator}
     assert mail.outbox[-1].to == ["boss@example.com"] and "/portal/link/" in mail.outbox[-1].body
     assert Notification.objects.filter(template="mediation/transfer_sheet").count() == 2
@@ -159,12 +184,18 @@ def test_the_case_page_shows_the_sheet_resends_it_and_messages_the_business(clie
     assert sheet.number in page and reverse("admin:mediation_transfersheet_pdf", args=[sheet.pk]) in page
     for action in ("resend_transfer_sheet", "message_business"):
         assert reverse("admin:cases_case_act", args=[sheet.case_id, action]) in page
-    client.post(reverse("admin:cases_case_act", args=[sheet.case_id, "resend_transfer_sheet"]), {"to_address": ""})
+    client.post(
+        reverse("admin:cases_case_act", args=[sheet.case_id, "resend_transfer_sheet"]), {"to_address": ""}
+    )
     assert sheet.dispatches.count() == 2
-    client.post(reverse("admin:cases_case_act", args=[sheet.case_id, "message_business"]), {"body": "请尽快答复"})
+    client.post(
+        reverse("admin:cases_case_act", args=[sheet.case_id, "message_business"]), {"body": "请尽快答复"}
+    )
     message = sheet.messages.get()
     assert message.side == "association" and message.author == mediator
-    assert Notification.objects.filter(template="mediation/association_message", to_address=sheet.business.email)
+    assert Notification.objects.filter(
+        template="mediation/association_message", to_address=sheet.business.email
+    )
     assert "请尽快答复" in client.get(change).content.decode()
 
 

@@ -27,15 +27,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def browser(tmp_path):
     if not (CHROMIUM and CHROMEDRIVER):
         if os.environ.get("CI"):
-            pytest.fail("CI must run the browser test: .ci/run installs chromium and chromium-driver with apt-get.")
+            pytest.fail(
+                "CI must run the browser test: .ci/run installs chromium and chromium-driver with apt-get."
+            )
         pytest.skip("headless Chromium is not installed here (apt-get install chromium chromium-driver)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--lang=zh-CN", "--window-size=420,900"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--lang=zh-CN",
+        "--window-size=420,900",
+    ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -80,8 +89,10 @@ def _submit(driver, form_selector="main form"):
 def _steps(driver):
     from selenium.webdriver.common.by import By
 
-    return {li.get_attribute("data-step"): li.get_attribute("data-status")
-            for li in driver.find_elements(By.CSS_SELECTOR, "ol.steps li")}
+    return {
+        li.get_attribute("data-step"): li.get_attribute("data-status")
+        for li in driver.find_elements(By.CSS_SELECTOR, "ol.steps li")
+    }
 
 
 def _wait_for(condition, timeout=10):
@@ -93,7 +104,9 @@ def _wait_for(condition, timeout=10):
     raise AssertionError("timed out")
 
 
-def test_complaint_to_offer_accepted_in_a_browser(browser, live_server, settings, mediator, business, tmp_path):
+def test_complaint_to_offer_accepted_in_a_browser(
+    browser, live_server, settings, mediator, business, tmp_path
+):
     from selenium.webdriver.common.by import By
 
     settings.PUBLIC_BASE_URL = live_server.url
@@ -104,13 +117,25 @@ def test_complaint_to_offer_accepted_in_a_browser(browser, live_server, settings
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
     photo = tmp_path / "发票.png"
     photo.write_bytes(PNG)
-    _fill(browser, {
-        "id_consumer_name": "周丽", "id_consumer_phone": "13700137000", "id_consumer_id_number": "310101199202021234",
-        "id_business_name": business.name, "id_business_address": business.address, "id_product": "智能手表",
-        "id_purchased_on": "2026-04-01", "id_amount_paid": "1299.00", "id_category": "household_appliances",
-        "id_nature": "quality", "id_facts": "收到后屏幕无法点亮", "id_demand_type": "refund", "id_demand": "退货退款",
-        "id_amount_claimed": "1299.00",
-    })
+    _fill(
+        browser,
+        {
+            "id_consumer_name": "周丽",
+            "id_consumer_phone": "13700137000",
+            "id_consumer_id_number": "310101199202021234",
+            "id_business_name": business.name,
+            "id_business_address": business.address,
+            "id_product": "智能手表",
+            "id_purchased_on": "2026-04-01",
+            "id_amount_paid": "1299.00",
+            "id_category": "household_appliances",
+            "id_nature": "quality",
+            "id_facts": "收到后屏幕无法点亮",
+            "id_demand_type": "refund",
+            "id_demand": "退货退款",
+            "id_amount_claimed": "1299.00",
+        },
+    )
     browser.find_element(By.ID, "id_evidence").send_keys(str(photo))
     browser.find_element(By.ID, "id_consent").click()
     _submit(browser, "main form[enctype]")
@@ -128,13 +153,19 @@ def test_complaint_to_offer_accepted_in_a_browser(browser, live_server, settings
     browser.execute_script(
         "const s = document.getElementById('id_mediator');"
         "s.add(new Option(arguments[1], arguments[0], true, true));",
-        str(mediator.pk), mediator.first_name,
+        str(mediator.pk),
+        mediator.first_name,
     )
     _fill(browser, {"id_change_reason": "承办人接手"})
     _click_and_wait(browser, browser.find_element(By.NAME, "_continue"))
     for action in ("accept", "transfer"):
-        _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f"a[href='/admin/cases/case/{case.pk}/act/{action}/']"))
-        _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#content-main form input[type=submit]"))
+        _click_and_wait(
+            browser,
+            browser.find_element(By.CSS_SELECTOR, f"a[href='/admin/cases/case/{case.pk}/act/{action}/']"),
+        )
+        _click_and_wait(
+            browser, browser.find_element(By.CSS_SELECTOR, "#content-main form input[type=submit]")
+        )
         assert browser.current_url.endswith(change)
     case.refresh_from_db()
     assert case.state == "transferred" and case.mediator == mediator
@@ -157,13 +188,27 @@ def test_complaint_to_offer_accepted_in_a_browser(browser, live_server, settings
     browser.get(f"{url}/complaint/track/")
     _fill(browser, {"id_s-number": number, "id_s-secret": secret})
     _submit(browser, "main form[aria-labelledby=by-secret]")
-    assert _steps(browser) == {"received": "done", "screening": "done", "forwarded": "done", "answer": "current",
-                               "mediation": "todo", "outcome": "todo"}
-    assert "同意七日内全额退款" in browser.page_source and case.transfer_sheet.number not in browser.page_source
+    assert _steps(browser) == {
+        "received": "done",
+        "screening": "done",
+        "forwarded": "done",
+        "answer": "current",
+        "mediation": "todo",
+        "outcome": "todo",
+    }
+    assert (
+        "同意七日内全额退款" in browser.page_source and case.transfer_sheet.number not in browser.page_source
+    )
     browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=accept]").click()
     _submit(browser, "#offer form")
-    assert _steps(browser) == {"received": "done", "screening": "done", "forwarded": "done", "answer": "done",
-                               "mediation": "todo", "outcome": "done"}
+    assert _steps(browser) == {
+        "received": "done",
+        "screening": "done",
+        "forwarded": "done",
+        "answer": "done",
+        "mediation": "todo",
+        "outcome": "done",
+    }
     case.refresh_from_db()
     assert case.state == "resolved" and case.money_recovered == Decimal("1299.00")
     browser.find_element(By.CSS_SELECTOR, "input[name=satisfaction][value='5']").click()

@@ -37,7 +37,9 @@ def _path(link):
 
 def test_login_is_for_business_users_and_lands_on_the_list(client, make_sheet, business_user, mediator):
     sheet = make_sheet()
-    response = client.post(reverse("portal:login"), {"username": mediator.username, "password": "pw-for-tests-123"})
+    response = client.post(
+        reverse("portal:login"), {"username": mediator.username, "password": "pw-for-tests-123"}
+    )
     assert response.status_code == 200 and "_auth_user_id" not in client.session  # staff: not here
     response = client.post(
         reverse("portal:login"), {"username": business_user.username, "password": "pw-for-tests-123"}
@@ -50,7 +52,12 @@ def test_login_is_for_business_users_and_lands_on_the_list(client, make_sheet, b
 def test_login_is_rate_limited_per_username(client, business_user, settings):
     settings.RATE_PORTAL_LOGIN_USERNAME = "3/15m"
     for _ in range(3):
-        assert client.post(reverse("portal:login"), {"username": business_user.username, "password": "x"}).status_code == 200
+        assert (
+            client.post(
+                reverse("portal:login"), {"username": business_user.username, "password": "x"}
+            ).status_code
+            == 200
+        )
     good = {"username": business_user.username, "password": "pw-for-tests-123"}
     assert client.post(reverse("portal:login"), good).status_code == 429
     assert "_auth_user_id" not in client.session
@@ -58,7 +65,10 @@ def test_login_is_rate_limited_per_username(client, business_user, settings):
 
 def test_login_is_rate_limited_per_address(client, settings):
     settings.RATE_PORTAL_LOGIN_IP = "2/h"
-    statuses = [client.post(reverse("portal:login"), {"username": f"u{i}", "password": "x"}).status_code for i in range(3)]
+    statuses = [
+        client.post(reverse("portal:login"), {"username": f"u{i}", "password": "x"}).status_code
+        for i in range(3)
+    ]
     assert statuses == [200, 200, 429]
 
 
@@ -80,7 +90,11 @@ def test_the_list_shows_days_left_and_overdue(client, make_sheet, business_user,
     client.force_login(business_user)
     left = (sheet.answer_by - timezone.localdate()).days
     assert f"{left} days left" in client.get(reverse("portal:home"), **EN).content.decode()
-    time_machine.move_to(timezone.make_aware(timezone.datetime.combine(sheet.answer_by + timedelta(days=3), timezone.datetime.min.time())))
+    time_machine.move_to(
+        timezone.make_aware(
+            timezone.datetime.combine(sheet.answer_by + timedelta(days=3), timezone.datetime.min.time())
+        )
+    )
     assert "3 days overdue" in client.get(reverse("portal:home"), **EN).content.decode()
 
 
@@ -96,11 +110,17 @@ def test_the_sheet_page_masks_the_consumer(client, make_sheet, business_user):
 def test_only_shared_evidence_is_shown_and_downloadable(client, make_sheet, business_user, mediator):
     sheet = make_sheet()
     shared = case_services.evidence_add(
-        case_id=sheet.case_id, actor=mediator, file=SimpleUploadedFile("发票.png", PNG), description="购物发票",
+        case_id=sheet.case_id,
+        actor=mediator,
+        file=SimpleUploadedFile("发票.png", PNG),
+        description="购物发票",
         shared_with_business=True,
     )
     private = case_services.evidence_add(
-        case_id=sheet.case_id, actor=mediator, file=SimpleUploadedFile("聊天.png", PNG), description="内部笔记照片",
+        case_id=sheet.case_id,
+        actor=mediator,
+        file=SimpleUploadedFile("聊天.png", PNG),
+        description="内部笔记照片",
     )
     client.force_login(business_user)
     page = client.get(reverse("portal:sheet", args=[sheet.pk])).content.decode()
@@ -114,11 +134,15 @@ def test_answering_with_an_offer_through_the_portal(client, make_sheet, business
     sheet = make_sheet()
     client.force_login(business_user)
     url = reverse("portal:sheet_reply", args=[sheet.pk])
-    response = client.post(url, {"kind": "offer", "remedy": "refund", "amount": "", "explanation": "同意退款"}, **EN)
+    response = client.post(
+        url, {"kind": "offer", "remedy": "refund", "amount": "", "explanation": "同意退款"}, **EN
+    )
     assert response.status_code == 400  # a refund needs its amount; what was typed is still there
     assert "同意退款" in response.content.decode() and "State the amount" in response.content.decode()
     assert Case.objects.get(pk=sheet.case_id).state == "transferred"
-    response = client.post(url, {"kind": "offer", "remedy": "refund", "amount": "4299", "explanation": "同意退款"})
+    response = client.post(
+        url, {"kind": "offer", "remedy": "refund", "amount": "4299", "explanation": "同意退款"}
+    )
     assert response.status_code == 302
     assert BusinessReply.objects.get().amount == Decimal("4299")
     assert Case.objects.get(pk=sheet.case_id).state == "replied"
@@ -136,7 +160,9 @@ def test_uploads_are_checked_by_content(client, make_sheet, business_user):
     response = client.post(url, {"file": SimpleUploadedFile("维修单", PNG), "description": "维修单"})
     assert response.status_code == 302
     item = Evidence.objects.get()
-    assert item.content_type == "image/png" and item.shared_with_business and item.uploaded_by == business_user
+    assert (
+        item.content_type == "image/png" and item.shared_with_business and item.uploaded_by == business_user
+    )
 
 
 def test_messages_from_the_portal(client, make_sheet, business_user):
@@ -154,11 +180,16 @@ def _other_businesses_sheet(make_case, other_business, mediator):
     return services.case_transfer_with_sheet(case_id=case.pk, actor=mediator).transfer_sheet
 
 
-def test_another_businesss_sheet_is_not_found_by_id(client, make_sheet, make_case, other_business, business_user, mediator):
+def test_another_businesss_sheet_is_not_found_by_id(
+    client, make_sheet, make_case, other_business, business_user, mediator
+):
     make_sheet()
     foreign = _other_businesses_sheet(make_case, other_business, mediator)
     evidence = case_services.evidence_add(
-        case_id=foreign.case_id, actor=mediator, file=SimpleUploadedFile("a.png", PNG), shared_with_business=True
+        case_id=foreign.case_id,
+        actor=mediator,
+        file=SimpleUploadedFile("a.png", PNG),
+        shared_with_business=True,
     )
     client.force_login(business_user)
     assert foreign.number not in client.get(reverse("portal:home")).content.decode()
@@ -179,11 +210,16 @@ def test_another_businesss_sheet_is_not_found_by_id(client, make_sheet, make_cas
     assert not foreign.messages.exists() and Evidence.objects.filter(case_id=foreign.case_id).count() == 1
 
 
-def test_own_sheet_with_another_cases_evidence_id_is_not_found(client, make_sheet, make_case, other_business, business_user, mediator):
+def test_own_sheet_with_another_cases_evidence_id_is_not_found(
+    client, make_sheet, make_case, other_business, business_user, mediator
+):
     own = make_sheet()
     foreign = _other_businesses_sheet(make_case, other_business, mediator)
     evidence = case_services.evidence_add(
-        case_id=foreign.case_id, actor=mediator, file=SimpleUploadedFile("a.png", PNG), shared_with_business=True
+        case_id=foreign.case_id,
+        actor=mediator,
+        file=SimpleUploadedFile("a.png", PNG),
+        shared_with_business=True,
     )
     client.force_login(business_user)
     assert client.get(reverse("portal:sheet_evidence", args=[own.pk, evidence.pk])).status_code == 404
@@ -243,21 +279,36 @@ def test_forms_are_csrf_protected(make_sheet, business_user):
     browser.force_login(business_user)
     response = browser.post(reverse("portal:sheet_reply", args=[sheet.pk]), {"kind": "accept"})
     assert response.status_code == 403 and Case.objects.get(pk=sheet.case_id).state == "transferred"
-    assert Client(enforce_csrf_checks=True).post(reverse("portal:login"), {"username": "x"}).status_code == 403
+    assert (
+        Client(enforce_csrf_checks=True).post(reverse("portal:login"), {"username": "x"}).status_code == 403
+    )
 
 
 # --- cost ------------------------------------------------------------------------------------------------
 
 
 def _bulk_sheets(n, business, mediator, start):
-    consumers = Consumer.objects.bulk_create([Consumer(name=f"消费者{i}", phone=f"1380000{i:04d}") for i in range(start, start + n)])
+    consumers = Consumer.objects.bulk_create(
+        [Consumer(name=f"消费者{i}", phone=f"1380000{i:04d}") for i in range(start, start + n)]
+    )
     today = timezone.localdate()
     cases = Case.objects.bulk_create(
         [
             Case(
-                consumer=c, business=business, mediator=mediator, channel="online", nature="quality", category="food",
-                product=f"商品{i}", facts="事实", demand_type="refund", demand="退款", state="transferred",
-                number=f"TS-2026-{start + i + 1:06d}", filed_on=today, due_on=today + timedelta(days=15),
+                consumer=c,
+                business=business,
+                mediator=mediator,
+                channel="online",
+                nature="quality",
+                category="food",
+                product=f"商品{i}",
+                facts="事实",
+                demand_type="refund",
+                demand="退款",
+                state="transferred",
+                number=f"TS-2026-{start + i + 1:06d}",
+                filed_on=today,
+                due_on=today + timedelta(days=15),
                 transferred_at=timezone.now(),
             )
             for i, c in enumerate(consumers)
@@ -266,8 +317,13 @@ def _bulk_sheets(n, business, mediator, start):
     TransferSheet.objects.bulk_create(
         [
             TransferSheet(
-                case=case, business=business, number=f"ZB-2026-{start + i + 1:06d}", content="转办单",
-                answer_by=today + timedelta(days=(i % 20) - 10), issued_by=mediator, issued_at=timezone.now(),
+                case=case,
+                business=business,
+                number=f"ZB-2026-{start + i + 1:06d}",
+                content="转办单",
+                answer_by=today + timedelta(days=(i % 20) - 10),
+                issued_by=mediator,
+                issued_at=timezone.now(),
             )
             for i, case in enumerate(cases)
         ]

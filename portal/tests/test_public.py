@@ -27,12 +27,25 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 def _complaint(**overrides):
     data = {
-        "consumer_name": "李娜", "consumer_phone": "13800138000", "consumer_id_number": "110101199001011234",
-        "consumer_address": "示范市东路1号", "consumer_email": "",
-        "business_name": "示范电器商场", "business_address": "示范市中山路88号", "business_phone": "",
-        "product": "电饭煲", "purchased_on": "2026-03-01", "amount_paid": "399.00", "category": "household_appliances",
-        "nature": "quality", "facts": "使用一周后无法加热", "demand_type": "replacement", "demand": "更换新电饭煲",
-        "amount_claimed": "", "consent": "on", "website": "",
+        "consumer_name": "李娜",
+        "consumer_phone": "13800138000",
+        "consumer_id_number": "110101199001011234",
+        "consumer_address": "示范市东路1号",
+        "consumer_email": "",
+        "business_name": "示范电器商场",
+        "business_address": "示范市中山路88号",
+        "business_phone": "",
+        "product": "电饭煲",
+        "purchased_on": "2026-03-01",
+        "amount_paid": "399.00",
+        "category": "household_appliances",
+        "nature": "quality",
+        "facts": "使用一周后无法加热",
+        "demand_type": "replacement",
+        "demand": "更换新电饭煲",
+        "amount_claimed": "",
+        "consent": "on",
+        "website": "",
     }
     return data | overrides
 
@@ -54,7 +67,11 @@ def test_an_online_complaint_becomes_a_submitted_case_with_a_receipt(client):
     assert response.status_code == 302 and response["Location"] == reverse("public:receipt")
     case = Case.objects.get()
     assert case.state == "submitted" and case.channel == "online" and case.consumer.name == "李娜"
-    assert case.product == "电饭煲" and case.amount_paid == Decimal("399.00") and case.purchased_on == date(2026, 3, 1)
+    assert (
+        case.product == "电饭煲"
+        and case.amount_paid == Decimal("399.00")
+        and case.purchased_on == date(2026, 3, 1)
+    )
     record = case.history.get()
     assert record.history_user == get_system_user() and "online form" in record.history_change_reason
     assert sorted(Evidence.objects.values_list("content_type", flat=True)) == ["application/pdf", "image/png"]
@@ -135,7 +152,10 @@ def test_number_and_secret_open_the_progress_page(client):
     assert response.status_code == 302 and response["Location"] == reverse("public:status")
     page = client.get(reverse("public:status")).content.decode()
     assert number in page and "电饭煲" in page
-    assert 'data-step="received" data-status="done"' in page and 'data-step="screening" data-status="current"' in page
+    assert (
+        'data-step="received" data-status="done"' in page
+        and 'data-step="screening" data-status="current"' in page
+    )
     # nothing personal beyond what the consumer needs
     assert "13800138000" not in page and "110101199001011234" not in page
 
@@ -145,8 +165,13 @@ def test_a_wrong_or_borrowed_secret_opens_nothing(client):
     other_client = Client()
     _file(other_client, consumer_name="王芳")
     other_number, other_secret = _receipt(other_client)
-    for n, s in [(number, "AAAA-BBBB-CCCC-DDDD"), (number, other_secret), (other_number, secret), ("WS99999999", secret),
-                 ("TS-2026-000001", secret)]:
+    for n, s in [
+        (number, "AAAA-BBBB-CCCC-DDDD"),
+        (number, other_secret),
+        (other_number, secret),
+        ("WS99999999", secret),
+        ("TS-2026-000001", secret),
+    ]:
         assert _track(client, n, s).status_code == 400, (n, s)
         assert client.get(reverse("public:status")).status_code == 302
 
@@ -212,7 +237,10 @@ def test_the_grant_expires(client, time_machine):
 def test_a_rejected_complaint_shows_the_notice(client, mediator):
     case, number, secret = _filed(client)
     case_services.case_reject(
-        case_id=case.pk, actor=mediator, grounds=[RejectionGround.objects.first()], explanation="未先与经营者协商"
+        case_id=case.pk,
+        actor=mediator,
+        grounds=[RejectionGround.objects.first()],
+        explanation="未先与经营者协商",
     )
     _track(client, number, secret)
     page = client.get(reverse("public:status")).content.decode()
@@ -230,7 +258,11 @@ def offered(client, make_sheet, business_user):
     secret = tracking.new_secret()
     Case.objects.filter(pk=sheet.case_id).update(tracking_secret_hash=tracking.secret_hash(secret))
     services.business_reply_submit(
-        sheet_id=sheet.pk, actor=business_user, kind="offer", remedy="refund", amount=Decimal("2000"),
+        sheet_id=sheet.pk,
+        actor=business_user,
+        kind="offer",
+        remedy="refund",
+        amount=Decimal("2000"),
         explanation="退还部分货款",
     )
     assert _track(client, tracking.tracking_number(sheet.case), secret).status_code == 302
@@ -241,7 +273,9 @@ def test_the_consumer_accepts_the_offer_and_rates_the_handling(client, offered):
     page = client.get(reverse("public:status")).content.decode()
     assert 'data-step="answer" data-status="current"' in page and "2000" in page and "退还部分货款" in page
     assert reverse("public:respond") in page
-    assert client.post(reverse("public:respond"), {"decision": "accept", "comment": "同意"}).status_code == 302
+    assert (
+        client.post(reverse("public:respond"), {"decision": "accept", "comment": "同意"}).status_code == 302
+    )
     case = Case.objects.get(pk=offered.case_id)
     assert case.state == "resolved" and case.money_recovered == Decimal("2000")
     page = client.get(reverse("public:status")).content.decode()
@@ -272,5 +306,7 @@ def test_an_incomplete_answer_keeps_the_comment(client, offered):
 
 def test_answers_need_a_granted_session(offered):
     stranger = Client()
-    assert stranger.post(reverse("public:respond"), {"decision": "accept"})["Location"] == reverse("public:track")
+    assert stranger.post(reverse("public:respond"), {"decision": "accept"})["Location"] == reverse(
+        "public:track"
+    )
     assert Case.objects.get(pk=offered.case_id).state == "replied"

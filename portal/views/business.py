@@ -40,14 +40,18 @@ class PortalLoginView(LoginView):
     def post(self, request, *args, **kwargs):
         username = (request.POST.get("username") or "").strip().lower()
         by_ip = ratelimits.hit(request, "portal_login_ip")
-        by_name = ratelimits.hit(request, "portal_login_username", value=hashlib.sha256(username.encode()).hexdigest())
+        by_name = ratelimits.hit(
+            request, "portal_login_username", value=hashlib.sha256(username.encode()).hexdigest()
+        )
         if by_ip or by_name:
             return render(request, "portal/rate_limited.html", status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        self.request.session.pop(LINK_SCOPE_KEY, None)  # a password sign-in acts for all the user's businesses
+        self.request.session.pop(
+            LINK_SCOPE_KEY, None
+        )  # a password sign-in acts for all the user's businesses
         return response
 
     def get_default_redirect_url(self):
@@ -76,12 +80,10 @@ def sheet_link(request, pk):
 @business_portal
 @require_GET
 def home(request):
-    page = Paginator(selectors.portal_sheets(business_ids=request.portal_business_ids), SHEETS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request, "portal/business/home.html", {"page_obj": page, "today": timezone.localdate()}
-    )
+    page = Paginator(
+        selectors.portal_sheets(business_ids=request.portal_business_ids), SHEETS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(request, "portal/business/home.html", {"page_obj": page, "today": timezone.localdate()})
 
 
 def _sheet_or_404(request, pk):
@@ -134,7 +136,9 @@ def _run(request, form, service, **kwargs):
 def sheet_reply(request, pk):
     sheet = _sheet_or_404(request, pk)
     form = ReplyForm(request.POST)
-    if form.is_valid() and _run(request, form, services.business_reply_submit, sheet_id=sheet.pk, **form.cleaned_data):
+    if form.is_valid() and _run(
+        request, form, services.business_reply_submit, sheet_id=sheet.pk, **form.cleaned_data
+    ):
         messages.success(request, _("Your answer was sent to the consumer association."))
         return redirect("portal:sheet", pk=sheet.pk)
     return _render_sheet(request, sheet, reply_form=form, status=400)
@@ -145,7 +149,9 @@ def sheet_reply(request, pk):
 def sheet_message(request, pk):
     sheet = _sheet_or_404(request, pk)
     form = MessageForm(request.POST)
-    if form.is_valid() and _run(request, form, services.sheet_message_add, sheet_id=sheet.pk, body=form.cleaned_data["body"]):
+    if form.is_valid() and _run(
+        request, form, services.sheet_message_add, sheet_id=sheet.pk, body=form.cleaned_data["body"]
+    ):
         messages.success(request, _("Your message was sent."))
         return redirect("portal:sheet", pk=sheet.pk)
     return _render_sheet(request, sheet, message_form=form, status=400)
@@ -157,7 +163,11 @@ def sheet_evidence_upload(request, pk):
     sheet = _sheet_or_404(request, pk)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if form.is_valid() and _run(
-        request, form, services.business_evidence_add, sheet_id=sheet.pk, file=form.cleaned_data["file"],
+        request,
+        form,
+        services.business_evidence_add,
+        sheet_id=sheet.pk,
+        file=form.cleaned_data["file"],
         description=form.cleaned_data["description"],
     ):
         messages.success(request, _("The file was uploaded."))

@@ -107,7 +107,9 @@ def track(request):
     if request.method == "GET":
         return render(request, "portal/public/track.html", _tracking_forms())
     by_secret = "s-number" in request.POST
-    form = TrackSecretForm(request.POST, prefix="s") if by_secret else TrackPhoneForm(request.POST, prefix="p")
+    form = (
+        TrackSecretForm(request.POST, prefix="s") if by_secret else TrackPhoneForm(request.POST, prefix="p")
+    )
     number = tracking.normalize_number(request.POST.get("s-number" if by_secret else "p-number", ""))
     if ratelimits.hit(request, "tracking_ip") or ratelimits.hit(request, "tracking_number", value=number):
         return _rate_limited(request)
@@ -143,8 +145,11 @@ def _send_code(request, case, phone, number):
             template="portal/tracking_code",
             to_address=case.consumer.phone,
             about=case,
-            context={"code": code, "association": settings.ASSOCIATION_NAME,
-                     "minutes": tracking.CODE_TTL_SECONDS // 60},
+            context={
+                "code": code,
+                "association": settings.ASSOCIATION_NAME,
+                "minutes": tracking.CODE_TTL_SECONDS // 60,
+            },
         )
     return redirect("public:track_code")
 
@@ -237,7 +242,9 @@ def rate(request):
         request,
         RatingForm,
         "rating_form",
-        lambda case, data: consumer_rate(case_id=case.pk, satisfaction=data["satisfaction"], comment=data["comment"]),
+        lambda case, data: consumer_rate(
+            case_id=case.pk, satisfaction=data["satisfaction"], comment=data["comment"]
+        ),
     )
 
 
