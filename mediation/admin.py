@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin import register_case_inline
@@ -66,7 +67,7 @@ class TransferSheetInline(ReadOnlyInline, admin.StackedInline):
     def dispatches_display(self, obj):
         rows = [
             (
-                d.sent_at.strftime("%Y-%m-%d %H:%M"),
+                localtime(d.sent_at).strftime("%Y-%m-%d %H:%M"),
                 d.get_kind_display(),
                 d.to_address,
                 d.sent_by,
@@ -109,7 +110,7 @@ class BusinessReplyInline(ReadOnlyInline, admin.StackedInline):
         return format_html(
             "<strong>{}</strong> · {}<br>{}",
             response.get_decision_display(),
-            response.responded_at.strftime("%Y-%m-%d %H:%M"),
+            localtime(response.responded_at).strftime("%Y-%m-%d %H:%M"),
             response.comment or "",
         )
 

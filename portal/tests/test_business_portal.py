@@ -105,6 +105,8 @@ def test_the_sheet_page_masks_the_consumer(client, make_sheet, business_user):
     assert "张伟" in page and "冰箱不制冷" in page and "更换新冰箱" in page
     assert "13900001234" not in page and "139****1234" in page
     assert "110101199001011234" not in page and "1101**********1234" in page
+    pdf = client.get(reverse("portal:sheet_pdf", args=[sheet.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
 def test_only_shared_evidence_is_shown_and_downloadable(client, make_sheet, business_user, mediator):

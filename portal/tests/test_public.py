@@ -17,6 +17,7 @@ from mediation import services
 from mediation.models import FollowUp
 from notifications.models import Notification
 from portal import tracking
+from portal.services import PRIVACY_NOTICE_VERSION
 
 from .conftest import PNG
 
@@ -73,7 +74,8 @@ def test_an_online_complaint_becomes_a_submitted_case_with_a_receipt(client):
         and case.purchased_on == date(2026, 3, 1)
     )
     record = case.history.get()
-    assert record.history_user == get_system_user() and "online form" in record.history_change_reason
+    # recorded as the system user, with the version of the privacy notice the consumer accepted
+    assert record.history_user == get_system_user() and PRIVACY_NOTICE_VERSION in record.history_change_reason
     assert sorted(Evidence.objects.values_list("content_type", flat=True)) == ["application/pdf", "image/png"]
     business = Business.objects.get()
     assert business.name == "示范电器商场" and case.business == business
@@ -122,6 +124,13 @@ def test_filing_is_rate_limited_without_a_captcha(client, settings):
     assert _file(client, consent="").status_code == 400  # mistakes being fixed do not count
     assert [_file(client).status_code for _ in range(3)] == [302, 302, 429]
     assert Case.objects.count() == 2
+
+
+def test_the_pages_switch_to_english(client):
+    assert 'lang="zh-Hans"' in client.get(reverse("public:complaint")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("public:complaint")})
+    page = client.get(reverse("public:complaint")).content.decode()
+    assert '<html lang="en">' in page and "File a consumer complaint" in page
 
 
 def test_the_complaint_form_is_csrf_protected():
