@@ -69,14 +69,17 @@ def _fill(driver, values):
 
 
 def _click_and_wait(driver, element):
-    """Click, then wait until the browser has left the page (the next page's elements are not the old ones)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click, then wait until the next page has loaded: the old page's window carries a marker the new one lacks.
+
+    (Selenium's staleness_of can raise instead of returning while Chromium swaps the documents.)"""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__leaving = true")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 15, poll_frequency=0.05, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return !window.__leaving && document.readyState === 'complete'")
+    )
 
 
 def _submit(driver, form_selector="main form"):
