@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseNote, CasePause, CaseRejectionGround, Evidence
 
-HIDDEN_FIELDS = {"updated_at", "created_at"}
+HIDDEN_FIELDS = {"updated_at", "created_at", "tracking_secret_hash"}
 TYPE_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 

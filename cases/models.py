@@ -275,6 +275,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         limit_choices_to={"groups__name__in": ["mediator", "supervisor"]},
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # Online complaints: the consumer's receipt carries a secret for the tracking page; only its hash is kept.
+    tracking_secret_hash = models.CharField(
+        _("tracking secret (SHA-256)"), max_length=64, blank=True, editable=False
+    )
     acceptance_due_on = models.DateField(_("acceptance decision due"), null=True, blank=True)
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
     due_on = models.DateField(_("handling due"), null=True, blank=True)

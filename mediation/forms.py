@@ -246,3 +246,21 @@ class PublicationForm(CaseForm):
         data["escalation_id"] = data.pop("escalation").pk
         return data
 
+
+class ResendSheetForm(forms.Form):
+    to_address = forms.EmailField(
+        label=_("Send to"),
+        required=False,
+        help_text=_("Leave empty to send to the business's contact address."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def service_kwargs(self):
+        return {"to_address": self.cleaned_data["to_address"], "note": self.cleaned_data["note"]}
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message to the business"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def service_kwargs(self):
+        return {"body": self.cleaned_data["body"]}

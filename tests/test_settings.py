@@ -38,7 +38,7 @@ def test_production_refuses_sqlite_unless_allowed():
 def test_check_deploy_is_clean(database_url):
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url,
-        DJANGO_ALLOWED_HOSTS="xiehui.example.cn",
+        DJANGO_ALLOWED_HOSTS="xiehui.example.cn", REDIS_URL="redis://127.0.0.1:6379/0",
     )
     output = result.stdout + result.stderr
     # Two warnings are deliberate reminders to the operator, not configuration faults of the code:
@@ -51,3 +51,15 @@ def test_check_deploy_is_clean(database_url):
     assert not findings, output
     if not any(d in output for d in deliberate):
         assert result.returncode == 0, output
+
+
+def test_production_without_redis_fails_the_rate_limit_cache_check():
+    """Rate limits need a cache all server processes share: the per-process memory cache is refused."""
+    result = _manage(
+        "check",
+        DJANGO_SECRET_KEY=SAFE_KEY,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/xiehui",
+        REDIS_URL="",
+        DJANGO_ALLOWED_HOSTS="xiehui.example.cn",
+    )
+    assert result.returncode != 0 and "django_ratelimit.E003" in result.stderr

@@ -27,6 +27,7 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "simple_history",
+    "django_ratelimit",  # only for its system check that the cache is shared (see CACHES)
 ]
 LOCAL_APPS = [
     "workcalendar",
@@ -99,6 +100,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 LOGIN_URL = "admin:login"
+# Business portal links (django-sesame): the emailed link signs the business's contact account in, scoped to one
+# transfer sheet, and expires after PORTAL_LINK_MAX_AGE_DAYS.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "sesame.backends.ModelBackend"]
+SESAME_MAX_AGE = env.int("PORTAL_LINK_MAX_AGE_DAYS", default=30) * 24 * 3600
+# Absolute links in emails and SMS (the portal link on a transfer sheet) start with this.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery -------------------------------------------------------------------------------------
 # With REDIS_URL set, Redis is the broker; without it a file-system broker needs no server at all.
@@ -136,6 +143,31 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# --- Cache (rate limits of the public pages and the portal login) ----------------------------------
+# Redis when REDIS_URL is set (shared by every process, atomic INCR). Without it, the embedded default is the
+# per-process memory cache: right for `make run` (one server process); local.py and test.py silence
+# django_ratelimit's "not a shared cache" error for that case only, so production without Redis fails the check.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xh",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xiehui"}}
+# Django's own RedisCache increments atomically but is not on django_ratelimit's list of known backends.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "default"
+# Rates ("count/period", period s, m, h or d) of the public pages and the portal login.
+RATE_PORTAL_LOGIN_IP = env("RATE_PORTAL_LOGIN_IP", default="20/h")
+RATE_PORTAL_LOGIN_USERNAME = env("RATE_PORTAL_LOGIN_USERNAME", default="5/15m")
+RATE_COMPLAINT_IP = env("RATE_COMPLAINT_IP", default="5/h")
+RATE_TRACKING_IP = env("RATE_TRACKING_IP", default="20/h")
+RATE_TRACKING_NUMBER = env("RATE_TRACKING_NUMBER", default="10/h")
+RATE_TRACKING_SMS = env("RATE_TRACKING_SMS", default="3/h")
+
 # --- Domain settings ----------------------------------------------------------------------------
 # Uploaded evidence: the content (not the file name) must be one of these types.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
@@ -155,6 +187,10 @@ CASE_ACCEPTANCE_WORKING_DAYS = env.int("CASE_ACCEPTANCE_WORKING_DAYS", default=7
 CASE_MEDIATION_WORKING_DAYS = env.int("CASE_MEDIATION_WORKING_DAYS", default=45)
 # Days after the outcome the consumer has to rate the handling before the sweep closes the case without it.
 FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
+
+# The answer-by date on a transfer sheet: this many calendar days after issue (a rest day rolls on to the next
+# working day), and never later than the case's handling deadline.
+TRANSFER_ANSWER_DAYS = env.int("TRANSFER_ANSWER_DAYS", default=7)
 
 SYSTEM_USERNAME = "system"
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services
+from cases.actions import ACTIONS_BY_NAME
 from cases.models import Business, Case, Region, RejectionGround, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
 
@@ -162,7 +163,8 @@ class Command(BaseCommand):
         if path == "accepted":
             return
         with at(2):
-            services.case_transfer(case_id=pk, actor=mediator)
+            # The registered "transfer" action: apps built on cases (mediation) make it issue the transfer sheet.
+            ACTIONS_BY_NAME["transfer"].service(case_id=pk, actor=mediator, reason="")
         if path == "transferred":
             return
         if path in ("replied", "resolved", "closed") and days_ago != 45:

@@ -1,0 +1,86 @@
+"""The consumer's way back to their case: the tracking number and secret on the online receipt, or the number
+plus a code sent by SMS to the phone on the case.
+
+- Tracking number: "WS" + the case id (8 digits), printed on the receipt at once; once the case is filed its case
+  number (TS-2026-000123) works too. Numbers are not secret: anyone can guess one.
+- Secret: 16 characters from a 30-letter alphabet without look-alikes (≈ 78 bits), shown once on the receipt.
+  Only its SHA-256 is stored (Case.tracking_secret_hash); at that entropy a fast hash cannot be reversed by
+  guessing, and the tracking form is rate-limited besides. Number + secret is therefore unguessable together.
+- SMS code: 6 digits, valid 10 minutes, 5 tries, kept only as an HMAC in the consumer's session.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
+
+from cases.models import Case
+
+SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SECRET_LENGTH = 16
+CODE_TTL_SECONDS = 600
+CODE_MAX_TRIES = 5
+
+_ONLINE_NUMBER = re.compile(r"WS(\d{1,12})")
+_CASE_NUMBER = re.compile(r"[A-Z]{2}-\d{4}-\d{6}")
+
+
+def tracking_number(case: Case) -> str:
+    return f"WS{case.pk:08d}"
+
+
+def normalize_number(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def find_case(number: str) -> Case | None:
+    """The case a tracking number (WS…) or case number (TS-…) names, or None."""
+    number = normalize_number(number)
+    if match := _ONLINE_NUMBER.fullmatch(number):
+        lookup = Q(pk=int(match.group(1)))
+    elif _CASE_NUMBER.fullmatch(number):
+        lookup = Q(number=number)
+    else:
+        return None
+    return Case.objects.filter(lookup).select_related("consumer").first()
+
+
+def new_secret() -> str:
+    raw = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, SECRET_LENGTH, 4))
+
+
+def normalize_secret(value: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(normalize_secret(secret).encode()).hexdigest()
+
+
+def secret_matches(case: Case | None, secret: str) -> bool:
+    """Constant-time check; a case without a secret (not filed online) never matches."""
+    stored = case.tracking_secret_hash if case is not None else ""
+    candidate = secret_hash(secret)
+    return bool(stored) and hmac.compare_digest(stored, candidate)
+
+
+def phone_matches(case: Case | None, phone: str) -> bool:
+    stored = re.sub(r"\D", "", case.consumer.phone) if case is not None else ""
+    given = re.sub(r"\D", "", phone or "")
+    return bool(stored) and hmac.compare_digest(stored, given)
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def code_hmac(code: str) -> str:
+    return salted_hmac("portal.tracking.sms-code", (code or "").strip()).hexdigest()
+
+
+def secret_compare(a: str, b: str) -> bool:
+    return hmac.compare_digest(a or "", b or "")

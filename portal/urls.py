@@ -1,0 +1,31 @@
+"""Two URL sets: the business portal (/portal/, namespace "portal") and the consumers' pages (/complaint/,
+namespace "public"); config/urls.py mounts both."""
+
+from django.urls import path
+
+from .views import business, public
+
+business_patterns = [
+    path("", business.home, name="home"),
+    path("login/", business.PortalLoginView.as_view(), name="login"),
+    path("logout/", business.portal_logout, name="logout"),
+    path("link/<int:pk>/", business.sheet_link, name="sheet_link"),
+    path("sheets/<int:pk>/", business.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/reply/", business.sheet_reply, name="sheet_reply"),
+    path("sheets/<int:pk>/message/", business.sheet_message, name="sheet_message"),
+    path("sheets/<int:pk>/evidence/", business.sheet_evidence_upload, name="sheet_evidence_upload"),
+    path("sheets/<int:pk>/evidence/<int:evidence_pk>/", business.sheet_evidence, name="sheet_evidence"),
+    path("sheets/<int:pk>/pdf/", business.sheet_pdf, name="sheet_pdf"),
+]
+
+public_patterns = [
+    path("", public.complaint_new, name="complaint"),
+    path("receipt/", public.receipt, name="receipt"),
+    path("privacy/", public.privacy, name="privacy"),
+    path("track/", public.track, name="track"),
+    path("track/code/", public.track_code, name="track_code"),
+    path("track/case/", public.status, name="status"),
+    path("track/case/respond/", public.respond, name="respond"),
+    path("track/case/rate/", public.rate, name="rate"),
+    path("track/leave/", public.track_leave, name="track_leave"),
+]

@@ -1,0 +1,196 @@
+"""The business portal (/portal/): sign in, the business's open transfer sheets, one sheet and its answer.
+
+Every view finds the sheet through mediation.selectors scoped to the viewer's businesses (a sheet of another
+business is "not found", exactly like a sheet that does not exist) and writes only through mediation.services,
+which check membership again.
+"""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.models import Evidence
+from mediation import selectors, services
+from mediation.documents import pdf_response
+from mediation.links import portal_link_user
+from mediation.models import TransferSheet
+
+from .. import ratelimits
+from ..access import LINK_SCOPE_KEY, business_portal
+from ..forms import EvidenceUploadForm, MessageForm, PortalLoginForm, ReplyForm
+
+SHEETS_PER_PAGE = 50
+
+
+class PortalLoginView(LoginView):
+    template_name = "portal/business/login.html"
+    authentication_form = PortalLoginForm
+    redirect_authenticated_user = False
+
+    def post(self, request, *args, **kwargs):
+        username = (request.POST.get("username") or "").strip().lower()
+        by_ip = ratelimits.hit(request, "portal_login_ip")
+        by_name = ratelimits.hit(
+            request, "portal_login_username", value=hashlib.sha256(username.encode()).hexdigest()
+        )
+        if by_ip or by_name:
+            return render(request, "portal/rate_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(
+            LINK_SCOPE_KEY, None
+        )  # a password sign-in acts for all the user's businesses
+        return response
+
+    def get_default_redirect_url(self):
+        return reverse("portal:home")
+
+
+@require_POST
+def portal_logout(request):
+    logout(request)
+    return redirect("portal:login")
+
+
+@require_GET
+def sheet_link(request, pk):
+    """The emailed link: a valid token for this very sheet signs the business's contact account in, keeps the
+    session to the sheet's business, and lands on the sheet (the token leaves the address bar)."""
+    user = portal_link_user(request, pk)
+    sheet = TransferSheet.objects.filter(pk=pk, business__members=user).first() if user is not None else None
+    if sheet is None:
+        return render(request, "portal/business/link_invalid.html", status=403)
+    login(request, user, backend="sesame.backends.ModelBackend")
+    request.session[LINK_SCOPE_KEY] = sheet.business_id
+    return redirect("portal:sheet", pk=sheet.pk)
+
+
+@business_portal
+@require_GET
+def home(request):
+    page = Paginator(
+        selectors.portal_sheets(business_ids=request.portal_business_ids), SHEETS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(request, "portal/business/home.html", {"page_obj": page, "today": timezone.localdate()})
+
+
+def _sheet_or_404(request, pk):
+    sheet = selectors.portal_sheet(sheet_id=pk, business_ids=request.portal_business_ids)
+    if sheet is None:
+        raise Http404
+    return sheet
+
+
+def _render_sheet(request, sheet, *, reply_form=None, message_form=None, evidence_form=None, status=200):
+    case = sheet.case
+    reply = getattr(sheet, "reply", None)
+    can_reply = reply is None and case.state == "transferred"
+    context = {
+        "sheet": sheet,
+        "case": case,
+        "reply": reply,
+        "today": timezone.localdate(),
+        "evidence": selectors.portal_sheet_evidence(sheet=sheet),
+        "messages_list": selectors.portal_sheet_messages(sheet=sheet),
+        "can_reply": can_reply,
+        "can_add": case.is_open,
+        "reply_form": reply_form or (ReplyForm() if can_reply else None),
+        "message_form": message_form or MessageForm(),
+        "evidence_form": evidence_form or EvidenceUploadForm(),
+    }
+    return render(request, "portal/business/sheet.html", context, status=status)
+
+
+@business_portal
+@require_GET
+def sheet_detail(request, pk):
+    return _render_sheet(request, _sheet_or_404(request, pk))
+
+
+def _run(request, form, service, **kwargs):
+    """Call a service; its refusals become form errors (nothing typed is lost)."""
+    try:
+        service(actor=request.user, **kwargs)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+    return not form.errors
+
+
+@business_portal
+@require_POST
+def sheet_reply(request, pk):
+    sheet = _sheet_or_404(request, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid() and _run(
+        request, form, services.business_reply_submit, sheet_id=sheet.pk, **form.cleaned_data
+    ):
+        messages.success(request, _("Your answer was sent to the consumer association."))
+        return redirect("portal:sheet", pk=sheet.pk)
+    return _render_sheet(request, sheet, reply_form=form, status=400)
+
+
+@business_portal
+@require_POST
+def sheet_message(request, pk):
+    sheet = _sheet_or_404(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid() and _run(
+        request, form, services.sheet_message_add, sheet_id=sheet.pk, body=form.cleaned_data["body"]
+    ):
+        messages.success(request, _("Your message was sent."))
+        return redirect("portal:sheet", pk=sheet.pk)
+    return _render_sheet(request, sheet, message_form=form, status=400)
+
+
+@business_portal
+@require_POST
+def sheet_evidence_upload(request, pk):
+    sheet = _sheet_or_404(request, pk)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if form.is_valid() and _run(
+        request,
+        form,
+        services.business_evidence_add,
+        sheet_id=sheet.pk,
+        file=form.cleaned_data["file"],
+        description=form.cleaned_data["description"],
+    ):
+        messages.success(request, _("The file was uploaded."))
+        return redirect("portal:sheet", pk=sheet.pk)
+    return _render_sheet(request, sheet, evidence_form=form, status=400)
+
+
+@business_portal
+@require_GET
+def sheet_evidence(request, pk, evidence_pk):
+    sheet = _sheet_or_404(request, pk)
+    item = Evidence.objects.filter(pk=evidence_pk, case_id=sheet.case_id, shared_with_business=True).first()
+    if item is None:
+        raise Http404
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.file.name.rsplit("/", 1)[-1],
+        content_type=item.content_type or "application/octet-stream",
+    )
+
+
+@business_portal
+@require_GET
+def sheet_pdf(request, pk):
+    return pdf_response(_sheet_or_404(request, pk))

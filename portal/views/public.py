@@ -1,0 +1,254 @@
+"""The consumers' public pages (/complaint/): the online complaint form, the receipt, the tracking page and the
+consumer's answers on it (the business's offer, the rating).
+
+Access to a case is a grant kept in the consumer's session after the tracking number was proven with the
+receipt's secret or an SMS code; the case's id never appears in an address, so there is nothing to tamper with.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import Case
+from mediation.services import consumer_offer_respond, consumer_rate
+from notifications.services import notification_enqueue
+
+from .. import ratelimits, tracking
+from ..forms import (
+    ComplaintForm,
+    OfferResponseForm,
+    RatingForm,
+    TrackCodeForm,
+    TrackPhoneForm,
+    TrackSecretForm,
+)
+from ..progress import case_progress
+from ..services import PRIVACY_NOTICE_VERSION, complaint_submit_online
+
+RECEIPT_KEY = "complaint_receipt"
+GRANT_KEY = "tracking_grant"
+CODE_KEY = "tracking_code"
+GRANT_SECONDS = 30 * 60
+
+
+def _rate_limited(request):
+    return render(request, "portal/rate_limited.html", status=429)
+
+
+# --- filing ---------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request):
+    if request.method == "GET":
+        return render(request, "portal/public/complaint_form.html", {"form": ComplaintForm()})
+    if ratelimits.exhausted(request, "complaint_ip"):
+        return _rate_limited(request)
+    form = ComplaintForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            case, secret = complaint_submit_online(**form.service_kwargs())
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            ratelimits.hit(request, "complaint_ip")  # successful filings count; mistakes being fixed do not
+            request.session[RECEIPT_KEY] = {"number": tracking.tracking_number(case), "secret": secret}
+            _grant(request, case)
+            return redirect("public:receipt")
+    return render(request, "portal/public/complaint_form.html", {"form": form}, status=400)
+
+
+@require_GET
+def receipt(request):
+    """Shown once: the secret is in the session only until this page is seen, and never stored in clear."""
+    data = request.session.pop(RECEIPT_KEY, None)
+    if data is None:
+        return redirect("public:track")
+    return render(request, "portal/public/receipt.html", data)
+
+
+@require_GET
+def privacy(request):
+    return render(request, "portal/public/privacy.html", {"version": PRIVACY_NOTICE_VERSION})
+
+
+# --- tracking -------------------------------------------------------------------------------------------
+
+
+def _grant(request, case):
+    request.session.cycle_key()  # a new session key whenever access is granted (no session fixation)
+    request.session[GRANT_KEY] = {"case": case.pk, "until": time.time() + GRANT_SECONDS}
+
+
+def _granted_case(request):
+    grant = request.session.get(GRANT_KEY)
+    if not grant or grant.get("until", 0) < time.time():
+        request.session.pop(GRANT_KEY, None)
+        return None
+    return Case.objects.select_related("consumer", "business", "mediator").filter(pk=grant["case"]).first()
+
+
+def _tracking_forms(secret_form=None, phone_form=None):
+    return {
+        "secret_form": secret_form or TrackSecretForm(prefix="s"),
+        "phone_form": phone_form or TrackPhoneForm(prefix="p"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "GET":
+        return render(request, "portal/public/track.html", _tracking_forms())
+    by_secret = "s-number" in request.POST
+    form = (
+        TrackSecretForm(request.POST, prefix="s") if by_secret else TrackPhoneForm(request.POST, prefix="p")
+    )
+    number = tracking.normalize_number(request.POST.get("s-number" if by_secret else "p-number", ""))
+    if ratelimits.hit(request, "tracking_ip") or ratelimits.hit(request, "tracking_number", value=number):
+        return _rate_limited(request)
+    if form.is_valid():
+        case = tracking.find_case(form.cleaned_data["number"])
+        if by_secret:
+            if tracking.secret_matches(case, form.cleaned_data["secret"]):
+                _grant(request, case)
+                return redirect("public:status")
+            form.add_error(None, _("The number and the secret do not match. Check both and try again."))
+        else:
+            return _send_code(request, case, form.cleaned_data["phone"], number)
+    forms = _tracking_forms(secret_form=form) if by_secret else _tracking_forms(phone_form=form)
+    return render(request, "portal/public/track.html", forms, status=400)
+
+
+def _send_code(request, case, phone, number):
+    """Send a code to the case's phone if the phone given is that phone. The answer is the same either way, so
+    the form tells nobody whether a number and a phone belong together."""
+    matched = tracking.phone_matches(case, phone)
+    if matched and ratelimits.hit(request, "tracking_sms", value=number):
+        return _rate_limited(request)
+    code = tracking.new_code()
+    request.session[CODE_KEY] = {
+        "case": case.pk if matched else None,
+        "hmac": tracking.code_hmac(code),
+        "until": time.time() + tracking.CODE_TTL_SECONDS,
+        "tries": 0,
+    }
+    if matched:
+        notification_enqueue(
+            channel="sms",
+            template="portal/tracking_code",
+            to_address=case.consumer.phone,
+            about=case,
+            context={
+                "code": code,
+                "association": settings.ASSOCIATION_NAME,
+                "minutes": tracking.CODE_TTL_SECONDS // 60,
+            },
+        )
+    return redirect("public:track_code")
+
+
+@require_http_methods(["GET", "POST"])
+def track_code(request):
+    pending = request.session.get(CODE_KEY)
+    if not pending or pending["until"] < time.time():
+        request.session.pop(CODE_KEY, None)
+        messages.error(request, _("The code has expired. Ask for a new one."))
+        return redirect("public:track")
+    form = TrackCodeForm(request.POST or None)
+    if request.method == "POST":
+        if ratelimits.hit(request, "tracking_ip"):
+            return _rate_limited(request)
+        if form.is_valid():
+            pending["tries"] += 1
+            request.session[CODE_KEY] = pending
+            ok = pending["case"] is not None and tracking.secret_compare(
+                pending["hmac"], tracking.code_hmac(form.cleaned_data["code"])
+            )
+            if ok:
+                request.session.pop(CODE_KEY)
+                _grant(request, Case(pk=pending["case"]))
+                return redirect("public:status")
+            if pending["tries"] >= tracking.CODE_MAX_TRIES:
+                request.session.pop(CODE_KEY)
+                messages.error(request, _("Too many wrong codes. Ask for a new one."))
+                return redirect("public:track")
+            form.add_error("code", _("The code is not right."))
+        return render(request, "portal/public/track_code.html", {"form": form}, status=400)
+    return render(request, "portal/public/track_code.html", {"form": form})
+
+
+@require_GET
+def status(request):
+    case = _granted_case(request)
+    if case is None:
+        return redirect("public:track")
+    return _render_status(request, case)
+
+
+def _render_status(request, case, *, offer_form=None, rating_form=None, status=200):
+    progress = case_progress(case)
+    context = {
+        "case": case,
+        "progress": progress,
+        "tracking_number": tracking.tracking_number(case),
+        "offer_form": offer_form or (OfferResponseForm() if progress.offer_open else None),
+        "rating_form": rating_form or (RatingForm() if progress.can_rate else None),
+        "association_phone": settings.ASSOCIATION_PHONE,
+    }
+    return render(request, "portal/public/status.html", context, status=status)
+
+
+def _answer(request, form_class, form_name, handle):
+    """Record the consumer's answer on their granted case; a refused answer shows the page again with what they
+    typed and the reason."""
+    case = _granted_case(request)
+    if case is None:
+        return redirect("public:track")
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            handle(case, form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Thank you. Your answer was recorded."))
+            return redirect(reverse("public:status"))
+    return _render_status(request, case, status=400, **{form_name: form})
+
+
+@require_POST
+def respond(request):
+    return _answer(
+        request,
+        OfferResponseForm,
+        "offer_form",
+        lambda case, data: consumer_offer_respond(
+            case_id=case.pk, accept=data["decision"] == "accept", comment=data["comment"]
+        ),
+    )
+
+
+@require_POST
+def rate(request):
+    return _answer(
+        request,
+        RatingForm,
+        "rating_form",
+        lambda case, data: consumer_rate(
+            case_id=case.pk, satisfaction=data["satisfaction"], comment=data["comment"]
+        ),
+    )
+
+
+@require_POST
+def track_leave(request):
+    request.session.pop(GRANT_KEY, None)
+    return redirect("public:track")
