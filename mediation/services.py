@@ -30,7 +30,6 @@ from cases.numbering import next_number
 from cases.services import (
     CaseConflictError,
     case_record_reply,
-    case_resolve,
     case_start_mediation,
     case_transfer,
     evidence_add,
@@ -897,10 +896,11 @@ def consumer_offer_respond(*, case_id: int, accept: bool, comment: str = "") -> 
                 gettext_lazy("The consumer accepted the business's answer online: %(answer)s"),
                 answer=reply_summary(reply),
             )
-            case = case_resolve(
-                case_id=case.pk, actor=system, terms=terms, money_recovered=reply.amount or Decimal("0"),
-                check_permission=False,
+            outcome_resolve(
+                case_id=case.pk, actor=system, remedies=[_remedy_from_reply(reply, case)], terms=terms,
+                money_recovered=reply.amount or Decimal("0"),
             )
+            case.refresh_from_db()
         else:
             case = case_start_mediation(
                 case_id=case.pk,
@@ -929,6 +929,18 @@ def consumer_offer_respond(*, case_id: int, accept: bool, comment: str = "") -> 
                      "business": reply.sheet.business.name if reply.sheet_id else ""},
         )
     return response
+
+
+def _remedy_from_reply(reply: BusinessReply, case: Case) -> dict:
+    """The agreement's remedy line when the consumer accepts the business's answer: the remedy offered, or (when
+    the business accepted the demand) the consumer's own demand; a money remedy without an amount becomes "other"."""
+    kind = reply.remedy or {"return": "refund"}.get(case.demand_type, case.demand_type)
+    amount = reply.amount if reply.amount is not None else case.amount_claimed
+    if kind not in RemedyLine.Kind.values or (kind in MONEY_REMEDIES and amount is None):
+        kind = RemedyLine.Kind.OTHER
+    if kind == RemedyLine.Kind.APOLOGY:
+        amount = None
+    return {"kind": kind, "amount": amount, "description": case.demand if reply.kind == ReplyKind.ACCEPT else ""}
 
 
 def consumer_rate(*, case_id: int, satisfaction: int, comment: str = "") -> FollowUp:

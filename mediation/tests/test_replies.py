@@ -126,6 +126,10 @@ def test_accepting_the_offer_resolves_the_case_with_the_amount(make_sheet, busin
     assert latest.history_user == get_system_user()
     assert "同意退款" in latest.history_change_reason
     assert response.decision == ConsumerResponse.Decision.ACCEPTED and response.comment == "可以"
+    # The agreement is recorded as on any resolution: the remedy offered, and the 调解协议书 issued.
+    remedy = case.remedies.get()
+    assert (remedy.kind, remedy.amount) == ("refund", Decimal("3000.00"))
+    assert case.documents.filter(title__contains="调解协议书").exists()
     notices = Notification.objects.filter(template="mediation/consumer_response", recipient_user=mediator)
     assert notices.count() == 2
     with pytest.raises(ValidationError):
