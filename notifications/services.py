@@ -6,9 +6,12 @@ the admin.
 
 import logging
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.template import Context, Engine, TemplateDoesNotExist
@@ -55,8 +58,9 @@ def notification_enqueue(
 
     - Idempotent by `dedupe_key`: if a row with that key exists (or is inserted concurrently) that row is
       returned unchanged and nothing new is scheduled.
-    - Subject and body are rendered now from `notifications/<template>/subject.txt` and `body.txt`, in
-      `language` (default settings.LANGUAGE_CODE), as plain text (no HTML escaping), and never change after.
+    - Subject and body are rendered now from `notifications/<template>/subject.txt` and `body.txt` (or
+      `subject.<language>.txt` and `body.<language>.txt` where they exist), in `language` (default
+      settings.LANGUAGE_CODE), as plain text (no HTML escaping), and never change after.
       `subject.txt` may be left out for SMS and in-app notices.
     - `context` is stored with the row, so it must be JSON-serialisable (dates, decimals and UUIDs are fine).
     - Email goes to `to_address`, or else to `recipient_user.email`; SMS needs `to_address` (a phone number);
@@ -127,23 +131,48 @@ def _resolve_address(channel: str, recipient_user, to_address: str) -> str:
 def _render(channel: str, template: str, context: dict, language: str) -> tuple[str, str]:
     if not TEMPLATE_NAME_RE.fullmatch(template):
         raise ValueError(f"Invalid notification template name: {template!r}")
-    engine = Engine.get_default()
-    # Copies of `context`, since `{% ... as name %}` writes into the dict it is given.
+    templates = _Templates()
     # Plain text for mail and SMS: Django's HTML autoescaping would turn "A&B" into "A&amp;B".
     with translation.override(language):
-        body = engine.get_template(f"notifications/{template}/body.txt").render(
-            Context(dict(context), autoescape=False)
-        )
+        return templates.render(channel, template, context, language)
+
+
+class _Templates:
+    """Finds and renders a notice's templates: `notifications/<template>/body.txt` and `subject.txt`, or
+    `body.<language>.txt` / `subject.<language>.txt` where a notice has a text of its own in that language (e.g.
+    `body.en.txt` beside a Chinese `body.txt`). Found templates are kept for the life of the object, so a bulk
+    enqueue looks each one up once."""
+
+    def __init__(self):
+        self.engine = Engine.get_default()
+        self.found = {}
+
+    def get(self, template, part, language):
+        key = (template, part, language)
+        if key not in self.found:
+            names = [f"notifications/{template}/{part}.{language}.txt", f"notifications/{template}/{part}.txt"]
+            try:
+                self.found[key] = self.engine.select_template(names)
+            except TemplateDoesNotExist:
+                self.found[key] = None
+        if self.found[key] is None:
+            raise TemplateDoesNotExist(f"notifications/{template}/{part}.txt")
+        return self.found[key]
+
+    def render(self, channel, template, context, language) -> tuple[str, str]:
+        """Subject and body in the active language. Copies of `context`, since `{% ... as name %}` writes into
+        the dict it is given."""
+        body = self.get(template, "body", language).render(Context(dict(context), autoescape=False))
         try:
-            subject_template = engine.get_template(f"notifications/{template}/subject.txt")
+            subject_template = self.get(template, "subject", language)
         except TemplateDoesNotExist:
             if channel == Channel.EMAIL:
                 raise
             subject = ""
         else:
             subject = subject_template.render(Context(dict(context), autoescape=False))
-    # One line: a newline in a mail subject is a header injection and Django refuses it.
-    return " ".join(subject.split()), body.strip()
+        # One line: a newline in a mail subject is a header injection and Django refuses it.
+        return " ".join(subject.split()), body.strip()
 
 
 def notification_schedule_delivery(*, notification_id: int, at=None) -> bool:
@@ -162,6 +191,113 @@ def notification_schedule_delivery(*, notification_id: int, at=None) -> bool:
             notification_id,
             exc_info=True,
         )
+        return False
+    return True
+
+
+
+# --- enqueue many --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice for notifications_enqueue_bulk: notification_enqueue's arguments, with ids instead of objects.
+
+    `about` is (model class, primary key). Email and SMS need `to_address`; in-app needs `recipient_user_id`.
+    """
+
+    channel: str
+    template: str
+    context: dict
+    recipient_user_id: int | None = None
+    to_address: str = ""
+    about: tuple | None = None
+    dedupe_key: str | None = None
+    language: str | None = None
+
+
+def notifications_enqueue_bulk(notices: Iterable[Notice], *, dispatch: bool = True, batch_size: int = 1000) -> int:
+    """Store many notices in the outbox at once, as notification_enqueue would one by one; return how many were
+    given (those whose dedupe_key exists already are skipped).
+
+    For callers that produce notices in bulk (a periodic sweep): the rows go in with a few multi-row INSERTs in the
+    caller's transaction, each template is looked up once, and instead of a delivery task per row one dispatch
+    sweep is queued when the transaction commits (with dispatch=False the caller queues it, e.g. once after many
+    transactions, with notifications_request_dispatch). If the broker is down then, the rows wait for the
+    periodic sweep. Subject and body are rendered now and frozen; in-app notices are stored as sent.
+    """
+    templates = _Templates()
+    content_types = {}
+    now = timezone.now()
+    default_language = settings.LANGUAGE_CODE
+    rows = []
+    count = 0
+    with translation.override(default_language):  # restores the caller's language afterwards
+        for notice in notices:
+            rows.append(_bulk_row(notice, templates, content_types, now, default_language))
+            if len(rows) >= batch_size:
+                count += _bulk_insert(rows)
+                rows = []
+    count += _bulk_insert(rows)
+    if dispatch and count:
+        transaction.on_commit(notifications_request_dispatch)
+    return count
+
+
+def _bulk_row(notice, templates, content_types, now, default_language):
+    channel = notice.channel
+    if channel in (Channel.EMAIL, Channel.SMS) and not notice.to_address:
+        raise ValueError(f"A {channel} notification needs an address.")
+    if channel == Channel.IN_APP and notice.recipient_user_id is None:
+        raise ValueError("An in-app notification needs a recipient_user_id.")
+    if not TEMPLATE_NAME_RE.fullmatch(notice.template):
+        raise ValueError(f"Invalid notification template name: {notice.template!r}")
+    language = notice.language or default_language
+    if translation.get_language() != language:
+        translation.activate(language)  # inside notifications_enqueue_bulk's override
+    subject, body = templates.render(channel, notice.template, notice.context, language)
+    row = Notification(
+        channel=channel,
+        recipient_user_id=notice.recipient_user_id,
+        to_address=notice.to_address,
+        template=notice.template,
+        context=notice.context,
+        language=language,
+        subject=subject,
+        body=body,
+        dedupe_key=notice.dedupe_key or None,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    if notice.about is not None:
+        model, pk = notice.about
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model).pk
+        row.content_type_id = content_types[model]
+        row.object_id = str(pk)
+    if channel == Channel.IN_APP:
+        row.status = Status.SENT
+        row.sent_at = now
+        row.next_attempt_at = None
+        row.transport_note = InAppChannel.note
+    return row
+
+
+def _bulk_insert(rows) -> int:
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def notifications_request_dispatch() -> bool:
+    """Queue one dispatch sweep now. Returns False, leaving the rows for the periodic sweep, if the broker
+    cannot be reached."""
+    from .tasks import dispatch_pending_notifications  # tasks.py imports this module
+
+    try:
+        dispatch_pending_notifications.delay()
+    except BROKER_ERRORS:
+        logger.warning("Could not queue a dispatch sweep (broker unavailable); the periodic sweep will run it.")
         return False
     return True
 

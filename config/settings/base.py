@@ -33,6 +33,7 @@ LOCAL_APPS = [
     "notifications",
     "documents",
     "cases",
+    "reminders",
     "mediation",
     "portal",
 ]
@@ -127,6 +128,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.dispatch_pending_notifications",
         "schedule": 60.0,
     },
+    "sweep-deadlines": {
+        "task": "reminders.tasks.sweep_deadlines",
+        "schedule": 300.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -147,6 +152,14 @@ CASE_HANDLING_DAYS = env.int("CASE_HANDLING_DAYS", default=15)
 CASE_HANDLING_IN_WORKING_DAYS = env.bool("CASE_HANDLING_IN_WORKING_DAYS", default=False)
 CASE_ACCEPTANCE_WORKING_DAYS = env.int("CASE_ACCEPTANCE_WORKING_DAYS", default=7)
 CASE_MEDIATION_WORKING_DAYS = env.int("CASE_MEDIATION_WORKING_DAYS", default=45)
+# The reminder ladder (cases.ladder), in calendar days: remind the business this many days before the handling
+# deadline; the first urging notice goes the day after it, the second this many days after the first, and this many
+# days after the second the case becomes an escalation candidate. The mediator hears of an acceptance decision due
+# this many days ahead.
+CASE_REMIND_BUSINESS_DAYS_BEFORE = env.int("CASE_REMIND_BUSINESS_DAYS_BEFORE", default=3)
+CASE_SECOND_URGE_AFTER_DAYS = env.int("CASE_SECOND_URGE_AFTER_DAYS", default=5)
+CASE_ESCALATION_AFTER_DAYS = env.int("CASE_ESCALATION_AFTER_DAYS", default=10)
+CASE_ACCEPTANCE_REMIND_DAYS_BEFORE = env.int("CASE_ACCEPTANCE_REMIND_DAYS_BEFORE", default=2)
 
 SYSTEM_USERNAME = "system"
 SIMPLE_HISTORY_REVERT_DISABLED = True
