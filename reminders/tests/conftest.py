@@ -19,9 +19,9 @@ def ladder_defaults(settings):
     settings.CASE_ACCEPTANCE_REMIND_DAYS_BEFORE = 2
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def travel(time_machine):
-    """Move the clock to `day` at `hour` o'clock, Beijing time."""
+    """The clock starts on FILED at 09:00 (Beijing time) in every test here; travel(day, hour) moves it."""
 
     def go(day, hour=10, minute=0):
         time_machine.move_to(datetime.combine(day, time(hour, minute), tzinfo=TZ), tick=False)
