@@ -60,7 +60,8 @@ class CaseReminderInline(_ReadOnlyInline, admin.TabularInline):
 
 
 class CaseNotificationInline(_ReadOnlyInline, GenericTabularInline):
-    """Every notice sent about the case, on any channel, with its delivery status."""
+    """Every notice sent about the case, on any channel, with its delivery status. Whoever may see the case sees
+    them here; the outbox as a whole (notifications' own admin) stays with those allowed to view it."""
 
     model = Notification
     ct_field = "content_type"
@@ -72,6 +73,9 @@ class CaseNotificationInline(_ReadOnlyInline, GenericTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recipient_user")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_case")
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj):

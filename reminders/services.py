@@ -21,9 +21,10 @@ memory holds one batch.
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -33,11 +34,11 @@ from cases.choices import ReminderStep
 from cases.models import Case
 from cases.numbering import next_numbers
 from cases.users import SUPERVISOR_GROUP, get_system_user
+from config import bulk
 from documents.pdf import PdfDocument, render_pdf
 from notifications.models import Notification
 from notifications.services import Notice, notifications_enqueue_bulk, notifications_request_dispatch
 
-from . import sql
 from .models import CaseReminder, UrgingNotice
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,24 @@ ROW_FIELDS = [
     "mediator_id",
 ]
 STEP_FIELDS = ["case", "kind", "deadline", "scheduled_on", "case_state", "taken_at", "taken_by"]
+NOTICE_FIELDS = [
+    "number", "case", "reminder", "round", "business_name", "sent_to", "deadline", "text", "issued_on", "issued_by",
+    "title",
+]
+NOTICE_TITLE = "催办通知书"
+
+
+class IssuedNotice(NamedTuple):
+    """An urging notice as the sweep issues it (the first values of NOTICE_FIELDS)."""
+
+    number: str
+    case_id: int
+    reminder_id: int
+    round: int
+    business_name: str
+    sent_to: str
+    deadline: date
+    text: str
 
 
 @dataclass
@@ -117,10 +136,11 @@ class _Sweep:
         self.system_id = get_system_user().pk
         self.days = ladder.offsets()
         self.supervisor_ids = list(
-            Group.objects.filter(name=SUPERVISOR_GROUP)
-            .values_list("user__id", flat=True)
-            .filter(user__is_active=True)
-            .order_by("user__id")
+            get_user_model()
+            .objects.filter(groups__name=SUPERVISOR_GROUP, is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .distinct()
         )
         self.notice_template = get_template("reminders/urging_notice.txt")
 
@@ -137,7 +157,7 @@ class _Sweep:
             if row.id in claimed
             for step in plans[row.id].take
         ]
-        new = sql.insert_ignoring_conflicts(
+        new = bulk.insert_ignoring_conflicts(
             CaseReminder,
             fields=STEP_FIELDS,
             rows=step_rows,
@@ -162,7 +182,7 @@ class _Sweep:
 
     def _claim(self, rows, plans):
         """The guarded UPDATE: new ladder fields where every input of the plan is unchanged."""
-        return sql.update_guarded(
+        return bulk.update_guarded(
             Case,
             set_fields=ladder.FIELDS,
             guard_fields=ladder.INPUTS,
@@ -174,18 +194,27 @@ class _Sweep:
 
     # --- urging notices -----------------------------------------------------------------------------------
 
-    def _issue_urging_notices(self, taken) -> dict[int, UrgingNotice]:
+    def _issue_urging_notices(self, taken) -> dict[int, "IssuedNotice"]:
         urging = [
-            (row, step, pk) for row, step, pk in taken if step.kind in ladder.URGING_STEPS and ladder.awaits_business(row)
+            (row, step, pk)
+            for row, step, pk in taken
+            if step.kind in ladder.URGING_STEPS and ladder.awaits_business(row)
         ]
         if not urging:
             return {}
         numbers = next_numbers(prefix=NOTICE_PREFIX, year=self.today.year, count=len(urging))
-        notices = []
         with translation.override("zh-hans"):  # a document of the association, always in Chinese
-            for (row, step, pk), number in zip(urging, numbers, strict=True):
-                notices.append(self._urging_notice(row, step, pk, number))
-        UrgingNotice.objects.bulk_create(notices)
+            notices = [
+                self._urging_notice(row, step, pk, number)
+                for (row, step, pk), number in zip(urging, numbers, strict=True)
+            ]
+        bulk.insert_ignoring_conflicts(
+            UrgingNotice,
+            fields=NOTICE_FIELDS,
+            rows=[(*notice, self.today, self.system_id, NOTICE_TITLE) for notice in notices],
+            conflict_fields=["reminder"],  # never: the step was new
+            returning=["id"],
+        )
         return {notice.case_id: notice for notice in notices}
 
     def _urging_notice(self, row, step, reminder_id, number):
@@ -205,18 +234,9 @@ class _Sweep:
                 "phone": settings.ASSOCIATION_PHONE,
             }
         )
-        return UrgingNotice(
-            number=number,
-            case_id=row.id,
-            reminder_id=reminder_id,
-            round=round_,
-            business_name=row.business__name or "",
-            sent_to=row.business__email or "",
-            deadline=step.deadline,
-            issued_on=self.today,
-            issued_by_id=self.system_id,
-            title="催办通知书",
-            text=text.strip(),
+        return IssuedNotice(
+            number, row.id, reminder_id, round_, row.business__name or "", row.business__email or "",
+            step.deadline, text.strip(),
         )
 
     # --- notifications -----------------------------------------------------------------------------------

@@ -111,3 +111,27 @@ def test_the_callers_language_is_restored():
     with translation.override("en"):
         notifications_enqueue_bulk([email(1, language="zh-hans")], dispatch=False)
         assert translation.get_language() == "en"
+
+
+@pytest.mark.parametrize(
+    ("source", "context"),
+    [
+        ("甲 {{ a }} 乙 {{ n }}", {"a": "A & <B>", "n": 12345}),
+        ("{{ missing }}|{{ a }}", {"a": "x"}),
+        ("{{ n }}", {"n": 1.5}),
+        ("{{ d }}", {"d": __import__("datetime").date(2026, 3, 1)}),
+        ("{{ a.b }}", {"a": {"b": "dotted"}}),
+        ("{% if a %}{{ a }}{% endif %}", {"a": "tag"}),
+        ("{{ a|upper }}", {"a": "filter"}),
+    ],
+)
+@pytest.mark.parametrize("grouping", [False, True])
+def test_plain_templates_render_exactly_as_the_engine(settings, source, context, grouping):
+    from django.template import Context, Engine
+
+    from notifications.services import _Templates
+
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    template = Engine.get_default().from_string(source)
+    compiled = services._PlainTemplate.compile(template) or template
+    assert _Templates._render(compiled, context) == template.render(Context(dict(context), autoescape=False))

@@ -2,7 +2,7 @@ from django.db import migrations
 
 from cases.roles import grant
 
-STAFF = ["reminders.view_casereminder", "reminders.view_urgingnotice", "notifications.view_notification"]
+STAFF = ["reminders.view_casereminder", "reminders.view_urgingnotice"]
 
 
 def reminder_roles(apps, schema_editor):
@@ -10,5 +10,5 @@ def reminder_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reminders", "0001_initial"), ("cases", "0004_calendar_roles"), ("notifications", "0001_initial")]
+    dependencies = [("reminders", "0001_initial"), ("cases", "0004_calendar_roles")]
     operations = [migrations.RunPython(reminder_roles, migrations.RunPython.noop)]

@@ -14,7 +14,11 @@ from django.db import OperationalError, transaction
 from cases.models import Case
 from cases.tests.test_concurrency import _race
 from notifications.models import Notification
-from notifications.services import notification_deliver, notifications_dispatch_pending, notifications_request_dispatch
+from notifications.services import (
+    notification_deliver,
+    notifications_dispatch_pending,
+    notifications_request_dispatch,
+)
 from reminders import services, tasks
 from reminders.models import CaseReminder, UrgingNotice
 from reminders.services import ROW_FIELDS, _due_batch, _Sweep, deadlines_sweep

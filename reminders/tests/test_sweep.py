@@ -15,7 +15,7 @@ from cases.users import get_system_user
 from notifications.models import Notification
 from reminders import tasks
 from reminders.models import CaseReminder, UrgingNotice
-from reminders.services import _Sweep, _due_batch, deadlines_sweep
+from reminders.services import _due_batch, _Sweep, deadlines_sweep
 
 pytestmark = pytest.mark.django_db
 
