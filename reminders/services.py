@@ -116,12 +116,17 @@ def deadlines_sweep(*, batch_size: int = 1000, today: date | None = None, dispat
 
 
 def _due_batch(today, after, size):
+    return list(_due_queryset(today, after, size))
+
+
+def _due_queryset(today, after, size):
+    """The next `size` due cases after the (next_reminder_on, id) pair `after`, locked, in index order."""
     due = Case.objects.filter(next_reminder_on__lte=today)
     if after is not None:
         at, pk = after
         # One range plus an exclusion (not an OR), so the scan starts at `at` in case_next_reminder_idx.
         due = due.filter(next_reminder_on__gte=at).exclude(next_reminder_on=at, id__lte=pk)
-    return list(
+    return (
         due.order_by("next_reminder_on", "id")
         .select_for_update(skip_locked=True, of=("self",))
         .values_list(*ROW_FIELDS, named=True)[:size]
