@@ -43,7 +43,8 @@ FROM generate_series(1, %(cases)s) g;
 INSERT INTO cases_case (
     state, number, channel, nature, category, consumer_id, business_id, product, facts, demand_type, demand,
     mediator_id, received_at, acceptance_due_on, filed_on, due_on, pause_kind, mediation_due_on,
-    reminder_stage, reminder_stage_due_on, next_reminder_on, supervisor_queue_since, escalation_candidate_since,
+    reminder_stage, reminder_stage_due_on, reminder_stage_on, next_reminder_on, supervisor_queue_since,
+    escalation_candidate_since,
     rejection_explanation, rejection_notice, transferred_at, reply_summary, agreement_terms, advised_channel,
     termination_explanation, withdrawal_reason, closing_note, created_at, updated_at
 )
@@ -51,7 +52,10 @@ SELECT s.state, CASE WHEN s.state = 'submitted' THEN NULL ELSE 'TS-2026-' || lpa
        'online', 'quality', 'household_appliances', g, 1 + g %% %(businesses)s, '双门冰箱', '冰箱不制冷，售后两次未修好。',
        'replacement', '更换同型号新冰箱。', (%(mediators)s::bigint[])[1 + g %% %(mediator_count)s],
        %(today)s::date - 20, s.acceptance_due_on, CASE WHEN s.state = 'submitted' THEN NULL ELSE %(today)s::date - 20 END,
-       s.due_on, '', s.mediation_due_on, s.stage, s.stage_due_on, s.next_on, s.queue_since, s.escalation_since,
+       s.due_on, '', s.mediation_due_on, s.stage, s.stage_due_on,
+       CASE s.stage WHEN '' THEN NULL WHEN 'business_reminder' THEN s.due_on - 3 WHEN 'due_today' THEN s.due_on
+            WHEN 'first_urge' THEN s.due_on + 1 WHEN 'second_urge' THEN s.due_on + 6 ELSE s.due_on + 16 END,
+       s.next_on, s.queue_since, s.escalation_since,
        '', '', CASE WHEN s.state = 'submitted' THEN NULL ELSE now() - interval '20 days' END, '', '', '', '', '', '',
        now(), now()
 FROM generate_series(1, %(cases)s) g
@@ -114,6 +118,7 @@ WITH due AS (
     UPDATE cases_case c SET
         reminder_stage = CASE WHEN p.kind = 'mediation_limit' THEN c.reminder_stage ELSE p.kind END,
         reminder_stage_due_on = CASE WHEN p.kind = 'mediation_limit' THEN c.reminder_stage_due_on ELSE p.deadline END,
+        reminder_stage_on = CASE WHEN p.kind = 'mediation_limit' THEN c.reminder_stage_on ELSE %(today)s END,
         next_reminder_on = p.next_on,
         supervisor_queue_since = CASE WHEN p.kind IN ('second_urge', 'escalation_candidate')
             THEN coalesce(c.supervisor_queue_since, %(today)s) ELSE c.supervisor_queue_since END,

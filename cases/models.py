@@ -266,6 +266,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("last reminder step"), max_length=24, choices=ReminderStep.choices, blank=True
     )
     reminder_stage_due_on = models.DateField(_("deadline of the last reminder step"), null=True, blank=True)
+    reminder_stage_on = models.DateField(_("last reminder step taken on"), null=True, blank=True)
     next_reminder_on = models.DateField(_("next reminder due"), null=True, blank=True)
     supervisor_queue_since = models.DateField(_("in the supervisors' queue since"), null=True, blank=True)
     escalation_candidate_since = models.DateField(_("escalation candidate since"), null=True, blank=True)

@@ -76,21 +76,49 @@ def test_next_reminder_on_is_the_first_step_ahead():
     assert c.next_reminder_on == DUE
 
 
-def test_when_several_steps_are_due_only_the_latest_is_taken():
+def test_reminders_overtaken_by_a_later_step_are_skipped():
     c = case()
-    plan = ladder.plan(c, DUE + 2 * DAY, taking=True)  # the sweep did not run for five days
+    plan = ladder.plan(c, DUE, taking=True)  # the sweep did not run on the reminder's day
+    assert [s.kind for s in plan.take] == [R.DUE_TODAY]
+    plan = ladder.plan(case(), DUE + 2 * DAY, taking=True)
     assert [s.kind for s in plan.take] == [R.FIRST_URGE]
-    assert plan.next_reminder_on == DUE + 6 * DAY
-    plan = ladder.plan(case(), DUE + 20 * DAY, taking=True)
-    assert [s.kind for s in plan.take] == [R.ESCALATION_CANDIDATE]
-    assert plan.supervisor_queue_since == DUE + 20 * DAY  # the queue comes with it
+    assert plan.next_reminder_on == DUE + 7 * DAY  # five days after the first urging notice was actually sent
+
+
+def test_overdue_steps_are_never_skipped_and_keep_their_gaps():
+    """Going live with a long-overdue case: first urge today, second five days later, escalation ten after."""
+    c = case()
+    start = DUE + 30 * DAY
+    taken = {}
+    for n in range(20):
+        plan = ladder.plan(c, start + n * DAY, taking=True)
+        if plan.take:
+            taken[start + n * DAY] = [s.kind for s in plan.take]
+        for name, value in plan.values().items():
+            setattr(c, name, value)
+    assert taken == {
+        start: [R.FIRST_URGE],
+        start + 5 * DAY: [R.SECOND_URGE],
+        start + 15 * DAY: [R.ESCALATION_CANDIDATE],
+    }
+    assert (c.supervisor_queue_since, c.escalation_candidate_since) == (start + 5 * DAY, start + 15 * DAY)
+
+
+def test_a_second_step_due_at_once_waits_for_the_next_sweep():
+    c = case()
+    plan = ladder.plan(c, DUE + 6 * DAY, taking=True)
+    assert [s.kind for s in plan.take] == [R.FIRST_URGE] and plan.stage_on == DUE + 6 * DAY
+    assert plan.next_reminder_on == DUE + 11 * DAY
 
 
 def test_a_paused_clock_stops_the_ladder_and_keeps_its_place():
-    c = case("appraisal", pause_kind="appraisal", reminder_stage=R.DUE_TODAY, reminder_stage_due_on=DUE)
+    c = case(
+        "appraisal", pause_kind="appraisal", reminder_stage=R.DUE_TODAY, reminder_stage_due_on=DUE,
+        reminder_stage_on=DUE,
+    )
     plan = ladder.plan(c, DUE + 30 * DAY, taking=True)
     assert plan.take == [] and plan.next_reminder_on is None
-    assert (plan.stage, plan.stage_due_on) == (R.DUE_TODAY, DUE)
+    assert (plan.stage, plan.stage_due_on, plan.stage_on) == (R.DUE_TODAY, DUE, DUE)
 
 
 def test_a_moved_deadline_starts_the_ladder_over_and_clears_the_overdue_flags():

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases import services
 from cases.choices import ReminderStep as R
@@ -80,6 +81,24 @@ def test_each_step_of_the_ladder_happens_once_on_its_day(
     assert case.next_reminder_on is None
 
 
+def test_a_long_overdue_case_is_urged_first_then_again_five_days_later(travel, sweep, make_case):
+    case = make_case("transferred")
+    start = case.due_on + 30 * DAY  # e.g. the day the system went live
+    for n in range(16):
+        travel(start + n * DAY)
+        sweep()
+    steps = CaseReminder.objects.filter(case=case).order_by("pk")
+    assert [(s.kind, timezone.localdate(s.taken_at), s.scheduled_on) for s in steps] == [
+        (R.FIRST_URGE, start, case.due_on + DAY),  # due then, taken late: none of the ladder is skipped
+        (R.SECOND_URGE, start + 5 * DAY, start + 5 * DAY),
+        (R.ESCALATION_CANDIDATE, start + 15 * DAY, start + 15 * DAY),
+    ]
+    assert list(UrgingNotice.objects.order_by("number").values_list("round", "issued_on")) == [
+        (1, start),
+        (2, start + 5 * DAY),
+    ]
+
+
 def test_steps_and_notices_are_the_system_users_and_about_the_case(travel, sweep, make_case):
     case = make_case("transferred")
     travel(case.due_on + DAY)
@@ -139,10 +158,11 @@ def test_once_the_business_answered_it_is_not_urged_but_the_case_still_is(travel
 
 def test_an_appraisal_stops_the_ladder_and_the_extended_deadline_gets_a_new_one(travel, sweep, make_case, mediator):
     case = make_case("mediating")
-    travel(case.due_on + 8 * DAY)
-    sweep()  # second urge: in the supervisors' queue
+    for days in (1, 6):  # first urge, second urge: in the supervisors' queue
+        travel(case.due_on + days * DAY)
+        sweep()
     case.refresh_from_db()
-    assert case.supervisor_queue_since == case.due_on + 8 * DAY
+    assert case.supervisor_queue_since == case.due_on + 6 * DAY
     first_due = case.due_on
 
     services.case_request_appraisal(case_id=case.pk, actor=mediator, reason="送检压缩机")
