@@ -62,7 +62,7 @@ FILL = [
            mediator_id, received_at, filed_on, due_on, pause_kind, rejection_explanation, rejection_notice,
            decided_on, transferred_at, reply_summary, replied_at, agreement_terms, money_recovered,
            termination_ground_id, advised_channel, termination_explanation, withdrawal_reason, outcome_on,
-           closing_note, created_at, updated_at)
+           closing_note, reminder_stage, tracking_secret_hash, created_at, updated_at)
        SELECT
            CASE WHEN r < 5 THEN 'submitted' WHEN r < 12 THEN 'rejected' WHEN r < 16 THEN 'transferred'
                 WHEN r < 20 THEN 'mediating' WHEN r < 22 THEN 'appraisal' WHEN r < 55 THEN 'resolved'
@@ -91,7 +91,7 @@ FILL = [
            CASE WHEN r BETWEEN 55 AND 69 THEN 'court' ELSE '' END, '',
            CASE WHEN r BETWEEN 70 AND 74 THEN '撤诉' ELSE '' END,
            CASE WHEN r >= 22 THEN make_date(%(year)s, 1, 1) + d + 1 + (g % 25) END,
-           '', now(), now()
+           '', '', '', now(), now()
        FROM (SELECT g, ((g::bigint * 37) % 100)::int AS r, ((g::bigint * 7919) % 365)::int AS d
              FROM generate_series(1, %(n)s) g) s""",
     # follow-ups for 70% of the cases with an outcome (a tenth of them "no follow-up")

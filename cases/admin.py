@@ -23,6 +23,7 @@ from .actions import ACTIONS_BY_NAME, available_actions
 from .audit import case_audit_trail
 from .choices import HANDLING_STATES
 from .forms import ReassignForm
+from .ladder import FIELDS as LADDER_FIELDS
 from .models import (
     Business,
     Case,
@@ -258,6 +259,8 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         "due_on",
         "pause_kind",
         "paused_on",
+        "mediation_due_on",
+        *LADDER_FIELDS,
         "decided_on",
         "rejection_grounds_display",
         "rejection_explanation",
@@ -303,8 +306,13 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
                         "due_on",
                         "pause_kind",
                         "paused_on",
+                        "mediation_due_on",
                     ]
                 },
+            ),
+            (
+                _("Reminders and urging"),
+                {"fields": ["next_reminder_on", "reminder_stage", *LADDER_FIELDS[3:]]},
             ),
             (_("Consumer"), {"fields": ["consumer_summary"]}),
             (

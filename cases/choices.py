@@ -95,3 +95,16 @@ class DisputeChannel(models.TextChoices):
 class PauseKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Waiting for the consumer's supplementary material")
     APPRAISAL = "appraisal", _("Appraisal")
+
+
+class ReminderStep(models.TextChoices):
+    """The steps of the reminder ladders (domain.md, "Deadlines and reminders"); cases.ladder says when each is due."""
+
+    ACCEPTANCE_SOON = "acceptance_soon", _("Acceptance decision due soon (mediator)")
+    ACCEPTANCE_OVERDUE = "acceptance_overdue", _("Acceptance decision overdue (mediator)")
+    BUSINESS_REMINDER = "business_reminder", _("Reminder to the business before the due date")
+    DUE_TODAY = "due_today", _("Due today (mediator)")
+    FIRST_URGE = "first_urge", _("Overdue: first urging notice")
+    SECOND_URGE = "second_urge", _("Still overdue: second urging notice, supervisors' queue")
+    ESCALATION_CANDIDATE = "escalation_candidate", _("Long overdue: escalation candidate")
+    MEDIATION_LIMIT = "mediation_limit", _("Mediation time limit reached")

@@ -25,7 +25,9 @@ from .choices import (
     DisputeChannel,
     Nature,
     PauseKind,
+    ReminderStep,
 )
+from .ladder import FIELDS as LADDER_FIELDS
 from .masking import mask_id_number, mask_phone
 from .validators import validate_evidence_file
 
@@ -284,6 +286,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
     due_on = models.DateField(_("handling due"), null=True, blank=True)
     pause_kind = models.CharField(_("clock paused for"), max_length=20, choices=PauseKind.choices, blank=True)
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
+    mediation_due_on = models.DateField(_("mediation time limit"), null=True, blank=True)
+
+    # The reminder ladders (cases.ladder keeps these up to date on every save through the services; the sweep in
+    # reminders.services takes the steps). The *_since/_on flags are read by supervisors' views and escalation.
+    reminder_stage = models.CharField(
+        _("last reminder step"), max_length=24, choices=ReminderStep.choices, blank=True
+    )
+    reminder_stage_due_on = models.DateField(_("deadline of the last reminder step"), null=True, blank=True)
+    reminder_stage_on = models.DateField(_("last reminder step taken on"), null=True, blank=True)
+    next_reminder_on = models.DateField(_("next reminder due"), null=True, blank=True)
+    supervisor_queue_since = models.DateField(_("in the supervisors' queue since"), null=True, blank=True)
+    escalation_candidate_since = models.DateField(_("escalation candidate since"), null=True, blank=True)
+    mediation_limit_reached_on = models.DateField(_("mediation time limit reached on"), null=True, blank=True)
 
     rejection_grounds = models.ManyToManyField(
         RejectionGround, through="CaseRejectionGround", blank=True, verbose_name=_("rejection grounds")
@@ -325,7 +340,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    # The ladder fields are the sweep's bookkeeping; its record is reminders.CaseReminder (one row per step, by
+    # the system user), which the audit trail shows. Kept here they would show up as changes made by whoever
+    # saved the case next.
+    history = HistoricalRecords(excluded_fields=LADDER_FIELDS)
 
     class Meta:
         verbose_name = _("case")
@@ -340,8 +358,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("reassign_case", _("Can reassign cases to another mediator")),
         ]
         indexes = [
-            # The overdue sweep and the overdue filter: open, filed cases by due date (cases.selectors).
+            # The supervisors' overdue view (reminders.selectors.overdue_cases) and the case list's deadline filter:
+            # open, filed cases by due date.
             models.Index(fields=["due_on"], name="case_open_due_idx", condition=Q(state__in=HANDLING_STATES)),
+            # The deadline sweep (reminders.services.deadlines_sweep): cases whose next reminder step is due,
+            # walked in (next_reminder_on, id) order. Only cases with a step scheduled are in it (cases.ladder
+            # clears next_reminder_on when no ladder runs), so it is as small as the open caseload.
+            models.Index(
+                fields=["next_reminder_on", "id"],
+                name="case_next_reminder_idx",
+                condition=Q(next_reminder_on__isnull=False),
+            ),
             # The screening queue: submitted cases by acceptance due date.
             models.Index(
                 fields=["acceptance_due_on"],

@@ -15,6 +15,17 @@ def next_number(*, prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{last:06d}"
 
 
+def next_numbers(*, prefix: str, year: int, count: int) -> list[str]:
+    """`count` consecutive numbers at once (a batch of documents issued together), as gap-free as next_number."""
+    if count <= 0:
+        return []
+    with transaction.atomic():
+        counter = _counter(prefix, year)
+        Sequence.objects.filter(pk=counter).update(last=F("last") + count)
+        last = Sequence.objects.filter(pk=counter).values_list("last", flat=True).get()
+    return [f"{prefix}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
 def _counter(prefix, year):
     found = Sequence.objects.filter(prefix=prefix, year=year).values_list("pk", flat=True).first()
     if found:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from . import deadlines
+from . import deadlines, ladder
 from .choices import PauseKind
 from .models import (
     Business,
@@ -79,6 +79,8 @@ def _transition_conditions(case, name):
 
 
 def _save(case, *, actor, reason, update_fields=None):
+    if update_fields is None:  # a transition or a pause: the deadlines or the state may have changed
+        ladder.reschedule(case)
     case._history_user = actor
     case._change_reason = reason
     try:
@@ -271,6 +273,7 @@ def case_record_reply(*, case_id: int, actor, summary: str) -> Case:
 def case_start_mediation(*, case_id: int, actor, reason: str) -> Case:
     with transaction.atomic():
         case = _lock_case(case_id)
+        case.mediation_due_on = deadlines.mediation_due(_today())  # saved only if the transition is
         return _run_transition(
             case, "start_mediation", actor=actor, reason=reason or record_text(gettext_lazy("Mediation started"))
         )
@@ -295,7 +298,10 @@ def case_appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
         case = _lock_case(case_id)
         due_on = case.due_on
         if case.state == "appraisal" and case.pause_kind == PauseKind.APPRAISAL:
-            due_on = deadlines.extend_for_pause(case.due_on, _close_pause(case, actor=actor))
+            paused_days = _close_pause(case, actor=actor)
+            due_on = deadlines.extend_for_pause(case.due_on, paused_days)
+            if case.mediation_due_on:  # the mediation clock stood still too
+                case.mediation_due_on = deadlines.extend_for_pause(case.mediation_due_on, paused_days)
         return _run_transition(
             case,
             "appraisal_done",

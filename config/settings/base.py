@@ -34,6 +34,7 @@ LOCAL_APPS = [
     "notifications",
     "documents",
     "cases",
+    "reminders",
     "mediation",
     "reports",
     "portal",
@@ -140,6 +141,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mediation.tasks.follow_up_sweep",
         "schedule": 3600.0,
     },
+    "sweep-deadlines": {
+        "task": "reminders.tasks.sweep_deadlines",
+        "schedule": 300.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -191,6 +196,14 @@ FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 # The answer-by date on a transfer sheet: this many calendar days after issue (a rest day rolls on to the next
 # working day), and never later than the case's handling deadline.
 TRANSFER_ANSWER_DAYS = env.int("TRANSFER_ANSWER_DAYS", default=7)
+# The reminder ladder (cases.ladder), in calendar days: remind the business this many days before the handling
+# deadline; the first urging notice goes the day after it, the second this many days after the first, and this many
+# days after the second the case becomes an escalation candidate. The mediator hears of an acceptance decision due
+# this many days ahead.
+CASE_REMIND_BUSINESS_DAYS_BEFORE = env.int("CASE_REMIND_BUSINESS_DAYS_BEFORE", default=3)
+CASE_SECOND_URGE_AFTER_DAYS = env.int("CASE_SECOND_URGE_AFTER_DAYS", default=5)
+CASE_ESCALATION_AFTER_DAYS = env.int("CASE_ESCALATION_AFTER_DAYS", default=10)
+CASE_ACCEPTANCE_REMIND_DAYS_BEFORE = env.int("CASE_ACCEPTANCE_REMIND_DAYS_BEFORE", default=2)
 
 SYSTEM_USERNAME = "system"
 SIMPLE_HISTORY_REVERT_DISABLED = True
