@@ -141,6 +141,29 @@ def register_business_inline(inline_class):
         _EXTRA_BUSINESS_INLINES.append(inline_class)
 
 
+class WrittenByServices:
+    """Mixin for the admins and inlines of records only services write (sheets, notices, steps…): shown here,
+    never added, changed or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseLinkMixin:
+    @admin.display(description=_("case"), ordering="case__number")
+    def case_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case)
+
+
 class CaseRegisterForm(forms.ModelForm):
     """Staff entry of a complaint: the consumer's details are entered with the case."""
 

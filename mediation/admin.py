@@ -11,7 +11,13 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import register_business_inline, register_case_inline, register_case_list_filter
+from cases.admin import (
+    CaseLinkMixin,
+    WrittenByServices,
+    register_business_inline,
+    register_case_inline,
+    register_case_list_filter,
+)
 from config.history import ReadOnlyHistoryAdmin
 
 from .documents import pdf_response
@@ -29,20 +35,11 @@ from .models import (
 from .selectors import cases_past_mediation_limit
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(WrittenByServices, admin.TabularInline):
     """Records written by services only: shown, never added or edited here."""
-
-    extra = 0
-    can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class FollowUpInline(ReadOnlyInline):
@@ -156,7 +153,7 @@ class AppraisalBodyAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(ReadOnlyHistoryAdmin):
+class EscalationAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
     """The supervisors' queue: decisions are taken on the case page ("Decide on escalation")."""
 
     list_display = ["case_link", "business", "kind", "status", "proposed_by", "proposed_at", "decided_by"]
@@ -165,18 +162,6 @@ class EscalationAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["case__number", "business__name"]
     show_full_result_count = False
 
-    @admin.display(description=_("case"), ordering="case__number")
-    def case_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CaseDocument)
@@ -210,23 +195,11 @@ class CaseDocumentAdmin(ReadOnlyHistoryAdmin):
         return False
 
 
-class ServicesOnly:
-    """Mixin for inlines of records written through mediation.services only."""
-
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 def pdf_url(sheet):
     return reverse("admin:mediation_transfersheet_pdf", args=[sheet.pk])
 
 
-class TransferSheetInline(ServicesOnly, admin.StackedInline):
+class TransferSheetInline(WrittenByServices, admin.StackedInline):
     model = TransferSheet
     extra = 0
     fields = [
@@ -274,7 +247,7 @@ class TransferSheetInline(ServicesOnly, admin.StackedInline):
         return format_html_join(mark_safe("<br>"), "{} · {} · {} · {} · {} {}", rows)
 
 
-class BusinessReplyInline(ServicesOnly, admin.StackedInline):
+class BusinessReplyInline(WrittenByServices, admin.StackedInline):
     model = BusinessReply
     extra = 0
     fields = [
@@ -306,7 +279,7 @@ class BusinessReplyInline(ServicesOnly, admin.StackedInline):
         )
 
 
-class SheetMessageInline(ServicesOnly, admin.TabularInline):
+class SheetMessageInline(WrittenByServices, admin.TabularInline):
     model = SheetMessage
     extra = 0
     fields = ["created_at", "side", "author", "body"]
@@ -322,7 +295,7 @@ for inline in (TransferSheetInline, BusinessReplyInline, SheetMessageInline):
 
 
 @admin.register(TransferSheet)
-class TransferSheetAdmin(ReadOnlyHistoryAdmin):
+class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
     list_display = ["number", "case_link", "business", "answer_by", "issued_at", "answered"]
     list_select_related = ["case", "business", "reply"]
     search_fields = ["number", "case__number", "business__name"]
@@ -341,20 +314,6 @@ class TransferSheetAdmin(ReadOnlyHistoryAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("case"), ordering="case__number")
-    def case_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case
-        )
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, obj):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import CaseAdmin, register_case_inline
+from cases.admin import CaseAdmin, CaseLinkMixin, WrittenByServices, register_case_inline
 from notifications.models import Notification
 
 from . import selectors, services
@@ -28,21 +28,7 @@ def _notice_links(notice):
     )
 
 
-class _ReadOnlyInline:
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CaseReminderInline(_ReadOnlyInline, admin.TabularInline):
+class CaseReminderInline(WrittenByServices, admin.TabularInline):
     """The ladder steps the sweep took for the case, with the urging notices they issued."""
 
     model = CaseReminder
@@ -59,7 +45,7 @@ class CaseReminderInline(_ReadOnlyInline, admin.TabularInline):
         return _notice_links(notice) if notice else "—"
 
 
-class CaseNotificationInline(_ReadOnlyInline, GenericTabularInline):
+class CaseNotificationInline(WrittenByServices, GenericTabularInline):
     """Every notice sent about the case, on any channel, with its delivery status. Whoever may see the case sees
     them here; the outbox as a whole (notifications' own admin) stays with those allowed to view it."""
 
@@ -87,7 +73,7 @@ register_case_inline(CaseNotificationInline)
 
 
 @admin.register(UrgingNotice)
-class UrgingNoticeAdmin(admin.ModelAdmin):
+class UrgingNoticeAdmin(WrittenByServices, CaseLinkMixin, admin.ModelAdmin):
     """Urging notices as issued; nothing here changes one. The PDF is laid out from the frozen text."""
 
     list_display = ["number", "case_link", "business_name", "round", "deadline", "issued_on", "sent_to", "pdf"]
@@ -102,20 +88,6 @@ class UrgingNoticeAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("case"), ordering="case__number")
-    def case_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case.number
-        )
 
     @admin.display(description=_("PDF"))
     def pdf(self, obj):
