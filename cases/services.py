@@ -92,7 +92,7 @@ def _save(case, *, actor, reason, update_fields=None):
         ) from exc
 
 
-def _save_audited(obj, actor, *, reason=None, update_fields=None):
+def save_audited(obj, actor, *, reason=None, update_fields=None):
     """Save a case's part with the actor (and optional reason) recorded in its history."""
     obj._history_user = actor
     if reason:
@@ -122,7 +122,7 @@ def case_register(
     with transaction.atomic():
         person = Consumer(**consumer)
         person.full_clean()
-        _save_audited(person, actor)
+        save_audited(person, actor)
         case = Case(consumer=person, business=business, **fields)
         case.acceptance_due_on = deadlines.acceptance_due(timezone.localdate(case.received_at))
         case.full_clean(exclude=["state"])
@@ -136,7 +136,7 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
         raise ValidationError(_("Say which material is missing."))
     with transaction.atomic():
         case = _lock_case(case_id)
-        _require_perm(actor, "cases.screen_case")
+        require_perm(actor, "cases.screen_case")
         if case.state != "submitted":
             raise ValidationError(_("Material can only be requested before the screening decision."))
         if case.pause_kind:
@@ -155,7 +155,7 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
 def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
     with transaction.atomic():
         case = _lock_case(case_id)
-        _require_perm(actor, "cases.screen_case")
+        require_perm(actor, "cases.screen_case")
         if case.pause_kind != PauseKind.SUPPLEMENT:
             raise ValidationError(_("The case is not waiting for supplementary material."))
         days = _close_pause(case, actor=actor)
@@ -167,7 +167,7 @@ def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
 
 
 def _open_pause(case, *, kind, reason, actor):
-    pause = _save_audited(CasePause(case=case, kind=kind, reason=reason, started_on=_today()), actor)
+    pause = save_audited(CasePause(case=case, kind=kind, reason=reason, started_on=_today()), actor)
     case.pause_kind = kind
     case.paused_on = pause.started_on
 
@@ -175,13 +175,13 @@ def _open_pause(case, *, kind, reason, actor):
 def _close_pause(case, *, actor) -> int:
     pause = case.pauses.get(ended_on__isnull=True)
     pause.ended_on = _today()
-    _save_audited(pause, actor, update_fields=["ended_on"])
+    save_audited(pause, actor, update_fields=["ended_on"])
     case.pause_kind = ""
     case.paused_on = None
     return pause.days
 
 
-def _require_perm(actor, perm):
+def require_perm(actor, perm):
     if not actor.has_perm(perm):
         raise PermissionDenied(_("You are not allowed to do this on this case."))
 
@@ -286,7 +286,7 @@ def case_request_appraisal(*, case_id: int, actor, reason: str) -> Case:
     with transaction.atomic():
         case = _lock_case(case_id)
         _run_transition(case, "request_appraisal", actor=actor, reason=reason, on=_today())
-        _save_audited(
+        save_audited(
             CasePause(case=case, kind=PauseKind.APPRAISAL, reason=reason, started_on=_today()), actor
         )
     return case
@@ -375,7 +375,7 @@ def case_close(*, case_id: int, actor, note: str = "") -> Case:
 
 def case_assign_mediator(*, case_ids, mediator, actor, reason: str) -> int:
     """(Re)assign cases to a mediator; supervisors only; each case's history records who and why."""
-    _require_perm(actor, "cases.reassign_case")
+    require_perm(actor, "cases.reassign_case")
     if not reason.strip():
         raise ValidationError(_("Say why the cases are reassigned."))
     if not mediator.has_perm("cases.mediate_case"):
@@ -399,7 +399,7 @@ def case_add_note(*, case_id: int, actor, body: str) -> CaseNote:
         raise ValidationError(_("The note is empty."))
     with transaction.atomic():
         note = CaseNote(case_id=case_id, author=actor, body=body)
-        _save_audited(note, actor)
+        save_audited(note, actor)
     return note
 
 
@@ -436,5 +436,5 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
         item.size = item.file.size
         item.uploaded_by = item.uploaded_by or actor
     with transaction.atomic():
-        _save_audited(item, actor)
+        save_audited(item, actor)
     return item

@@ -34,6 +34,8 @@ from cases.services import (
     case_transfer,
     evidence_add,
     record_text,
+    require_perm,
+    save_audited,
 )
 from cases.users import BUSINESS_GROUP, SUPERVISOR_GROUP, get_system_user
 from cases.validators import sniff_mime_type, validate_evidence_file
@@ -79,19 +81,6 @@ REMEDY_ZH = {
 }
 
 
-def _save_audited(obj, actor, *, reason=None, update_fields=None):
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.save(update_fields=update_fields)
-    return obj
-
-
-def _require_perm(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("You are not allowed to do this on this case."))
-
-
 def _require_text(value, message):
     if not (value and str(value).strip()):
         raise ValidationError(message)
@@ -122,7 +111,7 @@ def appraisal_request(
             fee_advanced_by=fee_advanced_by, requested_by=actor,
         )
         request.full_clean()
-        _save_audited(request, actor)
+        save_audited(request, actor)
     return request
 
 
@@ -178,7 +167,7 @@ def appraisal_conclude(
                 request.conclusion_content_type = sniff_mime_type(conclusion_file)
                 request.conclusion_file = conclusion_file
             request.full_clean()
-            _save_audited(request, actor)
+            save_audited(request, actor)
     return case
 
 
@@ -202,7 +191,7 @@ def outcome_resolve(
         for line in lines:
             line.case = case
             line.full_clean()
-            _save_audited(line, actor)
+            save_audited(line, actor)
         return _issue_agreement(case, lines, actor)
 
 
@@ -285,7 +274,7 @@ def outcome_terminate(
             case=case, status=AppraisalRequest.Status.OPEN
         ):
             request.status = AppraisalRequest.Status.ABANDONED
-            _save_audited(request, actor, reason=record_text(gettext_lazy("Mediation terminated")))
+            save_audited(request, actor, reason=record_text(gettext_lazy("Mediation terminated")))
         return _issue_termination_notice(case, actor)
 
 
@@ -322,7 +311,7 @@ def _issue(case, kind, title, prefix, text, fields, footer, actor):
         case=case, kind=kind, number=number, title=title, text=text, issued_by=actor, issued_at=issued_at
     )
     document.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-    return _save_audited(document, actor, reason=record_text(gettext_lazy("Document issued: %(n)s"), n=number))
+    return save_audited(document, actor, reason=record_text(gettext_lazy("Document issued: %(n)s"), n=number))
 
 
 def _chinese_date(day):
@@ -345,11 +334,9 @@ def follow_up_record(*, case_id: int, channel: str, satisfaction: int | None, co
             case=case, channel=channel, satisfaction=satisfaction if channel != "none" else None,
             comment=comment, recorded_by=actor,
         )
-        follow_up._history_user = actor
-        follow_up._change_reason = record_text(gettext_lazy("Follow-up recorded"))
         try:
             with transaction.atomic():
-                follow_up.save()
+                save_audited(follow_up, actor, reason=record_text(gettext_lazy("Follow-up recorded")))
         except IntegrityError as exc:
             raise ValidationError(_("The follow-up of this case has already been recorded.")) from exc
     return follow_up
@@ -357,7 +344,7 @@ def follow_up_record(*, case_id: int, channel: str, satisfaction: int | None, co
 
 def follow_up_by_phone(*, case_id: int, actor, satisfaction: int, comment: str = "") -> FollowUp:
     """A mediator's phone follow-up (电话回访) of a finished case."""
-    _require_perm(actor, "cases.mediate_case")
+    require_perm(actor, "cases.mediate_case")
     return follow_up_record(
         case_id=case_id, channel=FollowUp.Channel.PHONE, satisfaction=satisfaction, comment=comment, actor=actor
     )
@@ -414,7 +401,7 @@ def follow_up_sweep(*, today: date | None = None) -> dict:
 def escalation_propose(*, case_id: int, actor, kind: str, reasons: str) -> Escalation:
     """A mediator proposes to report the case to a department or to expose it in the media; a supervisor who is
     not the proposer decides (escalation_decide)."""
-    _require_perm(actor, "cases.mediate_case")
+    require_perm(actor, "cases.mediate_case")
     _require_text(reasons, _("Give the reasons for the escalation."))
     if kind not in Escalation.Kind.values:
         raise ValidationError(_("Choose the kind of escalation."))
@@ -427,7 +414,7 @@ def escalation_propose(*, case_id: int, actor, kind: str, reasons: str) -> Escal
         escalation = Escalation(
             case=case, business_id=case.business_id, kind=kind, reasons=reasons, proposed_by=actor
         )
-        _save_audited(
+        save_audited(
             escalation, actor,
             reason=record_text(gettext_lazy("Escalation proposed (%(kind)s): %(why)s"), kind=kind, why=reasons),
         )
@@ -453,7 +440,7 @@ def _notify_supervisors(escalation, proposer):
 def escalation_decide(*, case_id: int, escalation_id: int, actor, approve: bool, note: str = "") -> Escalation:
     """A supervisor approves or refuses a proposal. Four eyes: the proposer never decides, even when they are a
     supervisor too (also a database constraint)."""
-    _require_perm(actor, "mediation.approve_escalation")
+    require_perm(actor, "mediation.approve_escalation")
     with transaction.atomic():
         escalation = Escalation.objects.select_for_update().filter(pk=escalation_id, case_id=case_id).first()
         if escalation is None:
@@ -471,7 +458,7 @@ def escalation_decide(*, case_id: int, escalation_id: int, actor, approve: bool,
         message = gettext_lazy("Escalation approved: %(note)s") if approve else gettext_lazy(
             "Escalation refused: %(note)s"
         )
-        _save_audited(escalation, actor, reason=record_text(message, note=note))
+        save_audited(escalation, actor, reason=record_text(message, note=note))
         notification_enqueue(
             channel="in_app", template="generic", recipient_user=escalation.proposed_by, about=escalation,
             context={"subject": record_text(message, note=note), "message": str(escalation.case)},
@@ -496,7 +483,7 @@ def escalation_report_record(
     replied_on: date | None = None,
 ) -> GovernmentReport:
     """Record the report of an approved escalation to a government or competent department."""
-    _require_perm(actor, "cases.mediate_case")
+    require_perm(actor, "cases.mediate_case")
     _require_text(department, _("Name the department."))
     with transaction.atomic():
         escalation = _approved(case_id, escalation_id, Escalation.Kind.REPORT)
@@ -506,14 +493,14 @@ def escalation_report_record(
         )
         _check_dates(reported_on, report.replied_on)
         report.full_clean()
-        return _save_audited(
+        return save_audited(
             report, actor, reason=record_text(gettext_lazy("Reported to %(dept)s"), dept=department)
         )
 
 
 def escalation_report_reply(*, case_id: int, report_id: int, actor, reply: str, replied_on: date) -> GovernmentReport:
     """Record the department's reply to a report."""
-    _require_perm(actor, "cases.mediate_case")
+    require_perm(actor, "cases.mediate_case")
     _require_text(reply, _("Record the department's reply."))
     with transaction.atomic():
         report = GovernmentReport.objects.select_for_update().filter(
@@ -523,7 +510,7 @@ def escalation_report_reply(*, case_id: int, report_id: int, actor, reply: str, 
             raise ValidationError(_("This report does not belong to this case."))
         _check_dates(report.reported_on, replied_on)
         report.reply, report.replied_on = reply, replied_on
-        return _save_audited(
+        return save_audited(
             report, actor, reason=record_text(gettext_lazy("Reply from %(dept)s"), dept=report.department),
             update_fields=["reply", "replied_on"],
         )
@@ -542,7 +529,7 @@ def escalation_publication_record(
 ) -> Publication:
     """Record a publication of an approved publicity escalation. Publications are shown on the public page, so
     they must not carry the consumer's name or phone."""
-    _require_perm(actor, "cases.mediate_case")
+    require_perm(actor, "cases.mediate_case")
     with transaction.atomic():
         escalation = _approved(case_id, escalation_id, Escalation.Kind.PUBLICITY)
         if published_on > _today():
@@ -559,7 +546,7 @@ def escalation_publication_record(
             link=link, recorded_by=actor,
         )
         publication.full_clean()
-        return _save_audited(
+        return save_audited(
             publication, actor,
             reason=record_text(gettext_lazy("Published in %(outlet)s: %(title)s"), outlet=outlet, title=title),
         )
@@ -597,7 +584,7 @@ def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
     )
     sheet.content = render_transfer_sheet(sheet=sheet, case=case)
     sheet.contact_user = business_contact_user(case.business) if case.business.email else None
-    _save_audited(sheet, actor, reason=record_text(gettext_lazy("Transfer sheet issued")))
+    save_audited(sheet, actor, reason=record_text(gettext_lazy("Transfer sheet issued")))
     if case.business.email:
         _dispatch(sheet, actor=actor, kind=TransferSheetDispatch.Kind.ISSUED, to_address=case.business.email)
     return sheet
@@ -651,7 +638,7 @@ def business_contact_user(business: Business, *, email: str = ""):
 
 def transfer_sheet_resend(*, case_id: int, actor, to_address: str = "", note: str = "") -> TransferSheetDispatch:
     """Send the sheet (as issued) again, with a fresh portal link, to the business's contact or another address."""
-    _require_perm(actor, "cases.transfer_case")
+    require_perm(actor, "cases.transfer_case")
     with transaction.atomic():
         sheet = (
             TransferSheet.objects.select_for_update(of=("self",))
@@ -670,7 +657,7 @@ def transfer_sheet_resend(*, case_id: int, actor, to_address: str = "", note: st
             )
         if sheet.contact_user is None:
             sheet.contact_user = business_contact_user(sheet.business, email=to_address)
-            _save_audited(sheet, actor, update_fields=["contact_user"])
+            save_audited(sheet, actor, update_fields=["contact_user"])
         return _dispatch(
             sheet, actor=actor, kind=TransferSheetDispatch.Kind.RESENT, to_address=to_address, note=note
         )
@@ -678,7 +665,7 @@ def transfer_sheet_resend(*, case_id: int, actor, to_address: str = "", note: st
 
 def _dispatch(sheet, *, actor, kind, to_address, note=""):
     """Record the sending, then put the email in the outbox (delivered once the transaction commits)."""
-    dispatch = _save_audited(
+    dispatch = save_audited(
         TransferSheetDispatch(
             sheet=sheet, kind=kind, to_address=to_address, note=note, sent_by=actor, sent_at=timezone.now()
         ),
@@ -763,7 +750,7 @@ def business_reply_submit(
             submitted_at=now,
         )
         case = case_record_reply(case_id=sheet.case_id, actor=actor, summary=reply_summary(reply))
-        _save_audited(reply, actor, reason=record_text(gettext_lazy("Answer given in the business portal")))
+        save_audited(reply, actor, reason=record_text(gettext_lazy("Answer given in the business portal")))
         _notify_mediator(
             case,
             template="mediation/business_reply",
@@ -839,7 +826,7 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
             side = SheetMessage.Side.ASSOCIATION
         else:
             raise PermissionDenied(_("You are not allowed to do this on this case."))
-        message = _save_audited(
+        message = save_audited(
             SheetMessage(
                 sheet=sheet, case=sheet.case, side=side, author=actor, body=body, created_at=timezone.now()
             ),
@@ -854,7 +841,7 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
         elif sheet.business.email:
             if sheet.contact_user is None:
                 sheet.contact_user = business_contact_user(sheet.business)
-                _save_audited(sheet, actor, update_fields=["contact_user"])
+                save_audited(sheet, actor, update_fields=["contact_user"])
             notification_enqueue(
                 channel="email", template="mediation/association_message", to_address=sheet.business.email,
                 about=sheet, dedupe_key=f"sheet-message:{message.pk}:email",
@@ -909,7 +896,7 @@ def consumer_offer_respond(*, case_id: int, accept: bool, comment: str = "") -> 
                     gettext_lazy("The consumer refused the business's answer online: %(comment)s"), comment=comment
                 ),
             )
-        response = _save_audited(
+        response = save_audited(
             ConsumerResponse(
                 reply=reply,
                 case=case,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.choices import Channel
 from cases.models import Business, Case
-from cases.services import case_register, evidence_add, record_text
+from cases.services import case_register, evidence_add, record_text, save_audited
 from cases.users import get_system_user
 
 from . import tracking
@@ -55,7 +55,6 @@ def _business_named(data: dict, *, actor) -> Business:
         return found
     business = Business(name=name, address=data["address"].strip(), phone=data.get("phone", "").strip())
     business.full_clean()
-    business._history_user = actor
-    business._change_reason = record_text(gettext_lazy("Named by a consumer in an online complaint"))
-    business.save()
-    return business
+    return save_audited(
+        business, actor, reason=record_text(gettext_lazy("Named by a consumer in an online complaint"))
+    )
