@@ -29,6 +29,8 @@ OPEN_STATES = [
 ]
 # Open states after filing: the handling deadline applies to these.
 HANDLING_STATES = OPEN_STATES[1:]
+# Filed cases still without agreement whose mediation time limit runs (appraisal pauses it).
+MEDIATION_LIMIT_STATES = [CaseState.ACCEPTED, CaseState.TRANSFERRED, CaseState.REPLIED, CaseState.MEDIATING]
 
 
 class Channel(models.TextChoices):
@@ -102,9 +104,13 @@ class ReminderStep(models.TextChoices):
 
     ACCEPTANCE_SOON = "acceptance_soon", _("Acceptance decision due soon (mediator)")
     ACCEPTANCE_OVERDUE = "acceptance_overdue", _("Acceptance decision overdue (mediator)")
-    BUSINESS_REMINDER = "business_reminder", _("Reminder to the business before the due date")
+    # The business's ladder: its answer date on the transfer sheet.
+    BUSINESS_REMINDER = "business_reminder", _("Reminder to the business before its answer date")
+    FIRST_URGE = "first_urge", _("Answer overdue: first urging notice")
+    SECOND_URGE = "second_urge", _("Answer still overdue: second urging notice")
+    # The association's ladder: the handling deadline.
     DUE_TODAY = "due_today", _("Due today (mediator)")
-    FIRST_URGE = "first_urge", _("Overdue: first urging notice")
-    SECOND_URGE = "second_urge", _("Still overdue: second urging notice, supervisors' queue")
+    HANDLING_OVERDUE = "handling_overdue", _("Handling overdue (mediator)")
+    SUPERVISOR_QUEUE = "supervisor_queue", _("Still overdue: supervisors' queue")
     ESCALATION_CANDIDATE = "escalation_candidate", _("Long overdue: escalation candidate")
     MEDIATION_LIMIT = "mediation_limit", _("Mediation time limit reached")

@@ -283,10 +283,28 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     acceptance_due_on = models.DateField(_("acceptance decision due"), null=True, blank=True)
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
+    # Every due date the case has, set by the services through cases.deadlines.case_due_dates (and nothing else):
+    # counted from each period's start, with every pause (CasePause) left out.
     due_on = models.DateField(_("handling due"), null=True, blank=True)
+    answer_due_on = models.DateField(
+        _("business's answer due"),
+        null=True,
+        blank=True,
+        help_text=_("The answer date on the transfer sheet; reminders and urging notices to the business key on it."),
+    )
     pause_kind = models.CharField(_("clock paused for"), max_length=20, choices=PauseKind.choices, blank=True)
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
-    mediation_due_on = models.DateField(_("mediation time limit"), null=True, blank=True)
+    mediation_due_on = models.DateField(
+        _("mediation time limit"), null=True, blank=True, help_text=_("Counted in working days from filing (受理).")
+    )
+    deadlines_provisional = models.BooleanField(
+        _("due dates provisional"),
+        default=False,
+        help_text=_(
+            "A due date was computed for a year without the official holiday notice (statutory holidays assumed); "
+            "it is recomputed when the year's calendar is entered."
+        ),
+    )
 
     # The reminder ladders (cases.ladder keeps these up to date on every save through the services; the sweep in
     # reminders.services takes the steps). The *_since/_on flags are read by supervisors' views and escalation.
@@ -295,6 +313,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     reminder_stage_due_on = models.DateField(_("deadline of the last reminder step"), null=True, blank=True)
     reminder_stage_on = models.DateField(_("last reminder step taken on"), null=True, blank=True)
+    answer_reminder_stage = models.CharField(
+        _("last reminder step to the business"), max_length=24, choices=ReminderStep.choices, blank=True
+    )
+    answer_reminder_stage_due_on = models.DateField(
+        _("answer date of the last reminder step to the business"), null=True, blank=True
+    )
+    answer_reminder_stage_on = models.DateField(
+        _("last reminder step to the business taken on"), null=True, blank=True
+    )
     next_reminder_on = models.DateField(_("next reminder due"), null=True, blank=True)
     supervisor_queue_since = models.DateField(_("in the supervisors' queue since"), null=True, blank=True)
     escalation_candidate_since = models.DateField(_("escalation candidate since"), null=True, blank=True)
@@ -386,7 +413,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ),
             # The public list: transfer sheets without an answer, per business (mediation.selectors).
             models.Index(
-                fields=["business", "due_on"],
+                fields=["business", "answer_due_on"],
                 name="case_unanswered_idx",
                 condition=Q(transferred_at__isnull=False, replied_at__isnull=True),
             ),
@@ -434,11 +461,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission="cases.screen_case",
         conditions=[is_complete, not_waiting_for_supplement],
     )
-    def accept(self, *, number, filed_on, due_on):
+    def accept(self, *, number, filed_on, due_dates):
         self.number = number
         self.filed_on = filed_on
         self.decided_on = filed_on
-        self.due_on = due_on
+        self.set_due_dates(due_dates)
 
     @transition(
         field=state,
@@ -486,8 +513,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.paused_on = on
 
     @transition(field=state, source=S.APPRAISAL, target=S.MEDIATING, permission="cases.mediate_case")
-    def appraisal_done(self, *, due_on):
-        self.due_on = due_on
+    def appraisal_done(self, *, due_dates):
+        self.set_due_dates(due_dates)
         self._clear_pause()
 
     @transition(
@@ -546,6 +573,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
             return False
         found = getattr(self, name)._django_fsm.get_transition(self.state)
         return all(cond(self) for cond in found.conditions if getattr(cond, "hides_action", False))
+
+    def set_due_dates(self, due_dates):
+        """Take the due dates cases.deadlines.case_due_dates computed (keyed like cases.deadlines.FIELDS)."""
+        for name, value in due_dates.items():
+            setattr(self, name, value)
 
     def _clear_pause(self):
         self.pause_kind = ""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from . import deadlines, ladder
-from .choices import PauseKind
+from .choices import OPEN_STATES, PauseKind
 from .models import (
     Business,
     Case,
@@ -124,7 +124,7 @@ def case_register(
         person.full_clean()
         save_audited(person, actor)
         case = Case(consumer=person, business=business, **fields)
-        case.acceptance_due_on = deadlines.acceptance_due(timezone.localdate(case.received_at))
+        case.set_due_dates(deadlines.case_due_dates(case, pauses=()))
         case.full_clean(exclude=["state"])
         _save(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
     return case
@@ -158,8 +158,8 @@ def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
         require_perm(actor, "cases.screen_case")
         if case.pause_kind != PauseKind.SUPPLEMENT:
             raise ValidationError(_("The case is not waiting for supplementary material."))
-        days = _close_pause(case, actor=actor)
-        case.acceptance_due_on = deadlines.extend_for_pause(case.acceptance_due_on, days)
+        _close_pause(case, actor=actor)
+        case.set_due_dates(deadlines.case_due_dates(case, deadlines.pauses_of(case)))
         _save(
             case, actor=actor, reason=record_text(gettext_lazy("Supplementary material received. %(note)s"), note=note)
         )
@@ -172,13 +172,13 @@ def _open_pause(case, *, kind, reason, actor):
     case.paused_on = pause.started_on
 
 
-def _close_pause(case, *, actor) -> int:
+def _close_pause(case, *, actor) -> None:
+    """End the open pause; the caller recomputes the due dates from all the case's pauses (case_due_dates)."""
     pause = case.pauses.get(ended_on__isnull=True)
     pause.ended_on = _today()
     save_audited(pause, actor, update_fields=["ended_on"])
     case.pause_kind = ""
     case.paused_on = None
-    return pause.days
 
 
 def require_perm(actor, perm):
@@ -196,6 +196,9 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
         filed_on = _today()
         # Taken inside the transaction: if the transition is refused, the rollback returns the number.
         number = next_number(prefix="TS", year=filed_on.year)
+        # The handling deadline and the mediation limit both count from filing (受理).
+        case.filed_on = filed_on
+        due_dates = deadlines.case_due_dates(case, deadlines.pauses_of(case))
         return _run_transition(
             case,
             "accept",
@@ -203,7 +206,7 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
             reason=reason or record_text(gettext_lazy("Accepted and filed")),
             number=number,
             filed_on=filed_on,
-            due_on=deadlines.handling_due(filed_on),
+            due_dates=due_dates,
         )
 
 
@@ -273,7 +276,6 @@ def case_record_reply(*, case_id: int, actor, summary: str) -> Case:
 def case_start_mediation(*, case_id: int, actor, reason: str) -> Case:
     with transaction.atomic():
         case = _lock_case(case_id)
-        case.mediation_due_on = deadlines.mediation_due(_today())  # saved only if the transition is
         return _run_transition(
             case, "start_mediation", actor=actor, reason=reason or record_text(gettext_lazy("Mediation started"))
         )
@@ -293,21 +295,17 @@ def case_request_appraisal(*, case_id: int, actor, reason: str) -> Case:
 
 
 def case_appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
-    """Appraisal concluded: the clock resumes and the due date moves by the paused days."""
+    """Appraisal concluded: the clock resumes; every due date is counted again from its start without the pauses."""
     with transaction.atomic():
         case = _lock_case(case_id)
-        due_on = case.due_on
         if case.state == "appraisal" and case.pause_kind == PauseKind.APPRAISAL:
-            paused_days = _close_pause(case, actor=actor)
-            due_on = deadlines.extend_for_pause(case.due_on, paused_days)
-            if case.mediation_due_on:  # the mediation clock stood still too
-                case.mediation_due_on = deadlines.extend_for_pause(case.mediation_due_on, paused_days)
+            _close_pause(case, actor=actor)
         return _run_transition(
             case,
             "appraisal_done",
             actor=actor,
             reason=reason or record_text(gettext_lazy("Appraisal concluded")),
-            due_on=due_on,
+            due_dates=deadlines.case_due_dates(case, deadlines.pauses_of(case)),
         )
 
 
@@ -438,3 +436,49 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
     with transaction.atomic():
         save_audited(item, actor)
     return item
+
+
+# --- deadlines --------------------------------------------------------------------------------------
+
+
+def case_answer_due_set(*, case: Case, actor, answer_due_on) -> Case:
+    """Record the business's answer date its transfer sheet gives (mediation.services.transfer_sheet_issue, which
+    computes it with deadlines.business_answer_due); the caller holds the transaction and the case."""
+    case.answer_due_on = answer_due_on
+    case.set_due_dates(deadlines.case_due_dates(case, deadlines.pauses_of(case)))
+    ladder.reschedule(case)
+    _save(
+        case,
+        actor=actor,
+        reason=record_text(gettext_lazy("Business's answer date set: %(date)s"), date=answer_due_on.isoformat()),
+        update_fields=[*deadlines.FIELDS, *ladder.FIELDS, "updated_at"],
+    )
+    return case
+
+
+def case_deadlines_recompute(*, case_ids=None, actor=None, reason: str = "") -> int:
+    """Count every open case's due dates again (the calendar changed: override rows, a newer chinesecalendar).
+
+    Only cases whose dates or provisional mark change are saved, each with its history (as the system user by
+    default); their ladders are rescheduled by the save. Returns how many changed.
+    """
+    actor = _resolve_actor(actor)
+    reason = reason or record_text(gettext_lazy("Calendar updated: due dates recomputed"))
+    cases = Case.objects.filter(state__in=OPEN_STATES).prefetch_related("pauses").order_by("pk")
+    if case_ids is not None:
+        cases = cases.filter(pk__in=list(case_ids))
+    changed = 0
+    with transaction.atomic():
+        for case in cases.select_for_update(of=("self",)).iterator(chunk_size=500):
+            due_dates = deadlines.case_due_dates(case, deadlines.pauses_of(case))
+            if all(getattr(case, name) == value for name, value in due_dates.items()):
+                continue
+            case.set_due_dates(due_dates)
+            _save(case, actor=actor, reason=reason)
+            changed += 1
+    return changed
+
+
+def on_calendar_changed(sender, dates=(), **kwargs):
+    """workcalendar.signals.calendar_changed (connected in CasesConfig.ready): recompute once the change is saved."""
+    transaction.on_commit(case_deadlines_recompute)

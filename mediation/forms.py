@@ -113,12 +113,10 @@ class TerminateForm(CoreTerminateForm):
 
     def __init__(self, data=None, files=None, *, case=None, **kwargs):
         super().__init__(data, files, **kwargs)
-        from .selectors import mediation_limit_reached
-
         code = None
         if case is not None and case.state == "appraisal":
             code = "T04"
-        elif case is not None and mediation_limit_reached(case):
+        elif case is not None and case.mediation_limit_reached_on:
             code = "T03"
         ground = self.fields["ground"].queryset.filter(code=code).first() if code else None
         if ground is not None:

@@ -352,8 +352,14 @@ class TransferSheet(models.Model):
         return self.number
 
     def days_left(self, today=None):
-        """Days until the answer-by date (negative when overdue)."""
-        return (self.answer_by - (today or timezone.localdate())).days
+        """Days until the business's answer date (negative when overdue): the case's answer_due_on, which
+        answer_by copies when the sheet is issued."""
+        return ((self.case.answer_due_on or self.answer_by) - (today or timezone.localdate())).days
+
+    @property
+    def answer_provisional(self):
+        """The answer date was computed for a year without the official holiday notice (cases.deadlines)."""
+        return self.case.deadlines_provisional
 
 
 class TransferSheetDispatch(models.Model):

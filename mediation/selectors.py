@@ -2,55 +2,24 @@
 queries (always scoped to the businesses the viewer may act for)."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from cases import deadlines
 from cases.choices import OPEN_STATES, CaseState
-from cases.models import Business, Case, CasePause, Evidence
-from workcalendar import services as calendar
+from cases.ladder import mediation_limit_q
+from cases.models import Business, Case, Evidence
 
 from .models import Escalation, Publication, SheetMessage, TransferSheet
 
-# Open cases still without agreement; `appraisal` is left out because its clock is paused.
-LIMIT_STATES = [CaseState.ACCEPTED, CaseState.TRANSFERRED, CaseState.REPLIED, CaseState.MEDIATING]
 
-
-def mediation_limit_cutoff(today: date) -> date:
-    """Cases filed before this day have had CASE_MEDIATION_WORKING_DAYS working days by `today` without counting
-    pauses: the (official) working day that many working days back from yesterday."""
-    day, found = today, 0
-    with calendar.calendar_snapshot():
-        while found < settings.CASE_MEDIATION_WORKING_DAYS:
-            day -= timedelta(days=1)
-            found += calendar.is_workday(day)
-    return day
-
-
-def mediation_limit_reached(case: Case, today: date | None = None) -> bool:
-    """Has the case had its mediation period (working days from filing, pushed back by the paused days) without
-    agreement? Such a case is flagged for termination (ground T03)."""
-    today = today or timezone.localdate()
-    if case.state not in LIMIT_STATES or case.filed_on is None or case.pause_kind:
-        return False
-    paused = sum(p.days for p in case.pauses.all() if p.ended_on)
-    return deadlines.extend_for_pause(deadlines.mediation_due(case.filed_on), paused) < today
-
-
-def cases_past_mediation_limit(queryset=None, today: date | None = None):
-    """The cases flagged for termination. The database narrows to cases filed before the cutoff (a pause only
-    moves the limit later, so this is a superset); the few with pauses are then checked one by one."""
-    today = today or timezone.localdate()
+def cases_past_mediation_limit(queryset=None):
+    """The cases flagged for termination (ground T03): their mediation time limit (mediation_due_on, counted from
+    filing) has passed without agreement. The flag is cases.ladder's (mediation_limit_reached_on); the overdue
+    view filters on the same one, so both always show the same cases."""
     queryset = Case.objects.all() if queryset is None else queryset
-    candidates = queryset.filter(
-        state__in=LIMIT_STATES, pause_kind="", filed_on__lt=mediation_limit_cutoff(today)
-    ).annotate(_paused=Exists(CasePause.objects.filter(case=OuterRef("pk"))))
-    with_pauses = candidates.filter(_paused=True).prefetch_related("pauses")
-    late = [case.pk for case in with_pauses if mediation_limit_reached(case, today)]
-    return queryset.filter(Q(pk__in=candidates.filter(_paused=False).values("pk")) | Q(pk__in=late))
+    return queryset.filter(mediation_limit_q())
 
 
 # --- the public list of businesses ------------------------------------------------------------------------
@@ -60,14 +29,14 @@ def unanswered_transfer_q(today: date, prefix: str = "") -> Q:
     """A transfer sheet ignored or refused, from what the case records (documented in the public page):
 
     - ignored: the case was transferred to the business (transferred_at), and no answer was recorded before the
-      handling due date passed (replied_at empty, due_on before today);
+      answer date its transfer sheet gave passed (replied_at empty, answer_due_on before today);
     - refused: the association had to take the case into mediation, appraisal or termination without an answer
       (replied_at empty), i.e. the business turned the transfer sheet down by other means or let it lie.
     A case the consumer withdrew before the due date counts for neither.
     """
     p = prefix
     return Q(**{f"{p}transferred_at__isnull": False, f"{p}replied_at__isnull": True}) & (
-        Q(**{f"{p}due_on__lt": today})
+        Q(**{f"{p}answer_due_on__lt": today})
         | Q(**{f"{p}state__in": [CaseState.MEDIATING, CaseState.APPRAISAL, CaseState.TERMINATED]})
         | Q(**{f"{p}termination_ground__isnull": False})
     )

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import deadlines
 from cases import services as case_services
 from cases.choices import CaseState, DisputeChannel
 from cases.models import Business, Case, Evidence
@@ -41,7 +42,6 @@ from cases.users import BUSINESS_GROUP, SUPERVISOR_GROUP, get_system_user
 from cases.validators import sniff_mime_type, validate_evidence_file
 from documents.pdf import PdfDocument, render_pdf
 from notifications.services import notification_enqueue
-from workcalendar.services import add_calendar_days_then_roll
 
 from .links import portal_sheet_link
 from .models import (
@@ -571,18 +571,20 @@ def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
     """Issue the sheet of a case that has just been transferred; the caller holds the transaction."""
     now = timezone.now()
     today = timezone.localdate(now)
-    answer_by = add_calendar_days_then_roll(today, settings.TRANSFER_ANSWER_DAYS)
-    if case.due_on is not None:
-        answer_by = min(answer_by, case.due_on)
+    # The case keeps the business's answer date (the ladder and the urging notices key on it); the sheet tells it.
+    answer = deadlines.business_answer_due(
+        timezone.localdate(case.transferred_at or now), deadlines.pauses_of(case), filed_on=case.filed_on
+    )
+    case_services.case_answer_due_set(case=case, actor=actor, answer_due_on=answer.on)
     sheet = TransferSheet(
         case=case,
         business=case.business,
         number=next_number(prefix="ZB", year=today.year),
-        answer_by=answer_by,
+        answer_by=case.answer_due_on,
         issued_by=actor,
         issued_at=now,
     )
-    sheet.content = render_transfer_sheet(sheet=sheet, case=case)
+    sheet.content = render_transfer_sheet(sheet=sheet, case=case, provisional=answer.provisional)
     sheet.contact_user = business_contact_user(case.business) if case.business.email else None
     save_audited(sheet, actor, reason=record_text(gettext_lazy("Transfer sheet issued")))
     if case.business.email:
@@ -590,7 +592,7 @@ def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
     return sheet
 
 
-def render_transfer_sheet(*, sheet: TransferSheet, case: Case) -> str:
+def render_transfer_sheet(*, sheet: TransferSheet, case: Case, provisional: bool = False) -> str:
     """The sheet's text, always in Chinese (a document addressed to the business). Rendered once, then frozen."""
     with translation.override("zh-hans"):
         text = render_to_string(
@@ -602,6 +604,7 @@ def render_transfer_sheet(*, sheet: TransferSheet, case: Case) -> str:
                 "association_phone": settings.ASSOCIATION_PHONE,
                 "mediator_name": _person(case.mediator),
                 "portal_url": settings.PUBLIC_BASE_URL + reverse("portal:home"),
+                "provisional": provisional,
             },
         )
     return text.strip() + "\n"

@@ -55,7 +55,10 @@ class UrgingNotice(models.Model):
     sent_to = models.CharField(
         _("emailed to"), max_length=254, blank=True, help_text=_("Empty: no email on file; print and post it.")
     )
-    deadline = models.DateField(_("answer was due"))
+    deadline = models.DateField(_("answer was due"), help_text=_("The answer date of the transfer sheet."))
+    answer_by = models.DateField(
+        _("new answer date"), null=True, blank=True, help_text=_("The answer date this notice sets.")
+    )
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, F, Min, Q
 
 from cases.choices import HANDLING_STATES
+from cases.ladder import mediation_limit_q
 from cases.models import Case
 
 SUMMARY_ROWS = 20
@@ -32,7 +33,7 @@ def filter_overdue(queryset, bucket: str | None, *, today: date):
     if bucket == "escalation":
         return queryset.filter(escalation_candidate_since__isnull=False)
     if bucket == "mediation_limit":
-        return queryset.filter(mediation_limit_reached_on__isnull=False)
+        return queryset.filter(mediation_limit_q())
     return queryset
 
 
@@ -84,19 +85,20 @@ def overdue_by_business(*, today: date) -> list[dict]:
 
 
 def business_timeliness(*, today: date, business_ids=None) -> dict[int, dict]:
-    """For each business: of the transfer sheets it has had, how many it answered by their due date.
+    """For each business: of the transfer sheets it has had, how many it answered by their answer date.
 
-    A sheet counts once the business answered it or its due date passed (a sheet still within its time is not yet
-    on time or late). `answered_in_time` compares the day of the answer (local time) with the due date.
+    A sheet counts once the business answered it or its answer date (answer_due_on, the sheet's answer_by) passed
+    (a sheet still within its time is not yet on time or late). `answered_in_time` compares the day of the answer
+    (local time) with the answer date.
     Returns {business_id: {"sheets": n, "answered_in_time": m, "timeliness": m / n or None}}. One query.
     """
-    sheets = Case.objects.filter(transferred_at__isnull=False, business__isnull=False).filter(
-        Q(replied_at__isnull=False) | Q(due_on__lt=today)
-    )
+    sheets = Case.objects.filter(
+        transferred_at__isnull=False, business__isnull=False, answer_due_on__isnull=False
+    ).filter(Q(replied_at__isnull=False) | Q(answer_due_on__lt=today))
     if business_ids is not None:
         sheets = sheets.filter(business_id__in=list(business_ids))
     rows = sheets.values("business_id").annotate(
-        sheets=Count("id"), answered_in_time=Count("id", filter=Q(replied_at__date__lte=F("due_on")))
+        sheets=Count("id"), answered_in_time=Count("id", filter=Q(replied_at__date__lte=F("answer_due_on")))
     )
     return {
         row["business_id"]: {

@@ -10,12 +10,12 @@
 4. Record the claimed steps: one INSERT ... ON CONFLICT (case, kind, deadline) DO NOTHING RETURNING the new ones.
    The unique constraint is the last guard: a step that exists already is not taken again, whatever happened.
 5. Issue the urging notices of new urging steps whose case waits for the business's answer: a block of numbers
-   from one counter update, the frozen text, one INSERT.
+   from one counter update, the first notices that second ones cite (one query), the frozen text, one INSERT.
 6. Put the notices of the new steps in the outbox (notifications_enqueue_bulk), in the same transaction: once the
    batch commits nothing can be lost, and if the worker dies before sending, the outbox's dispatcher sends the
    pending rows later, once.
-After the last batch one dispatch of the outbox is requested. Statements per batch are fixed, whatever its size;
-memory holds one batch.
+After the last batch one dispatch of the outbox is requested. Statements per batch are fixed, whatever its size
+(the working calendar is read once per sweep, calendar_snapshot); memory holds one batch.
 """
 
 import logging
@@ -29,7 +29,7 @@ from django.db import transaction
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
-from cases import ladder
+from cases import deadlines, ladder
 from cases.choices import ReminderStep
 from cases.models import Case
 from cases.numbering import next_numbers
@@ -38,6 +38,7 @@ from config import bulk
 from documents.pdf import PdfDocument, render_pdf
 from notifications.models import Notification
 from notifications.services import Notice, notifications_enqueue_bulk, notifications_request_dispatch
+from workcalendar.services import calendar_snapshot
 
 from .models import CaseReminder, UrgingNotice
 
@@ -60,11 +61,13 @@ ROW_FIELDS = [
     "business__name",
     "business__email",
     "mediator_id",
+    "transfer_sheet__number",
+    "deadlines_provisional",
 ]
 STEP_FIELDS = ["case", "kind", "deadline", "scheduled_on", "case_state", "taken_at", "taken_by"]
 NOTICE_FIELDS = [
-    "number", "case", "reminder", "round", "business_name", "sent_to", "deadline", "text", "issued_on", "issued_by",
-    "title",
+    "number", "case", "reminder", "round", "business_name", "sent_to", "deadline", "answer_by", "text", "issued_on",
+    "issued_by", "title",
 ]
 NOTICE_TITLE = "催办通知书"
 
@@ -79,6 +82,7 @@ class IssuedNotice(NamedTuple):
     business_name: str
     sent_to: str
     deadline: date
+    answer_by: date
     text: str
 
 
@@ -101,14 +105,15 @@ def deadlines_sweep(*, batch_size: int = 1000, today: date | None = None, dispat
     sweep = _Sweep(today or timezone.localdate())
     result = SweepResult()
     after = None
-    while True:
-        with transaction.atomic():
-            rows = _due_batch(sweep.today, after, batch_size)
-            if rows:
-                result.add(sweep.take(rows))
-        if len(rows) < batch_size:
-            break
-        after = (rows[-1].next_reminder_on, rows[-1].id)
+    with calendar_snapshot():  # the second urging notice's day and the new answer dates read the calendar
+        while True:
+            with transaction.atomic():
+                rows = _due_batch(sweep.today, after, batch_size)
+                if rows:
+                    result.add(sweep.take(rows))
+            if len(rows) < batch_size:
+                break
+            after = (rows[-1].next_reminder_on, rows[-1].id)
     if dispatch and result.notifications:
         transaction.on_commit(notifications_request_dispatch)
     logger.log(logging.INFO if result.cases else logging.DEBUG, "Deadline sweep for %s: %s", sweep.today, result)
@@ -208,9 +213,10 @@ class _Sweep:
         if not urging:
             return {}
         numbers = next_numbers(prefix=NOTICE_PREFIX, year=self.today.year, count=len(urging))
+        firsts = self._first_notices([row.id for row, step, _pk in urging if step.kind == R.SECOND_URGE])
         with translation.override("zh-hans"):  # a document of the association, always in Chinese
             notices = [
-                self._urging_notice(row, step, pk, number)
+                self._urging_notice(row, step, pk, number, firsts.get((row.id, step.deadline)))
                 for (row, step, pk), number in zip(urging, numbers, strict=True)
             ]
         bulk.insert_ignoring_conflicts(
@@ -222,8 +228,22 @@ class _Sweep:
         )
         return {notice.case_id: notice for notice in notices}
 
-    def _urging_notice(self, row, step, reminder_id, number):
+    @staticmethod
+    def _first_notices(case_ids):
+        """The first urging notices that second ones cite: {(case id, answer date): (number, issued on)}."""
+        if not case_ids:
+            return {}
+        rows = UrgingNotice.objects.filter(case_id__in=case_ids, round=1).values_list(
+            "case_id", "deadline", "number", "issued_on"
+        )
+        return {(case_id, deadline): (number, issued_on) for case_id, deadline, number, issued_on in rows}
+
+    def _urging_notice(self, row, step, reminder_id, number, first):
+        """The notice's text: the transfer sheet's number and answer date (the step's deadline is the case's
+        answer_due_on, which the sheet's answer_by copies), the days overdue counted from it, and a new answer date
+        (deadlines.urged_answer_due); a second notice cites the first."""
         round_ = 1 if step.kind == R.FIRST_URGE else 2
+        answer = deadlines.urged_answer_due(self.today)
         text = self.notice_template.render(
             {
                 "number": number,
@@ -231,9 +251,15 @@ class _Sweep:
                 "business": row.business__name,
                 "case": row.number,
                 "product": row.product,
+                "sheet": row.transfer_sheet__number or "",
                 "transferred_on": _cn_date(timezone.localdate(row.transferred_at)) if row.transferred_at else "",
                 "deadline": _cn_date(step.deadline),
                 "days_overdue": (self.today - step.deadline).days,
+                "answer_days": settings.CASE_URGE_ANSWER_DAYS,
+                "answer_by": _cn_date(answer.on),
+                "provisional": answer.provisional,
+                "first_number": first[0] if first else "",
+                "first_issued_on": _cn_date(first[1]) if first else "",
                 "issued_on": _cn_date(self.today),
                 "association": settings.ASSOCIATION_NAME,
                 "phone": settings.ASSOCIATION_PHONE,
@@ -241,7 +267,7 @@ class _Sweep:
         )
         return IssuedNotice(
             number, row.id, reminder_id, round_, row.business__name or "", row.business__email or "",
-            step.deadline, text.strip(),
+            step.deadline, answer.on, text.strip(),
         )
 
     # --- notifications -----------------------------------------------------------------------------------
@@ -317,6 +343,7 @@ def urging_notice_pdf(notice: UrgingNotice) -> bytes:
                 ("案件编号", notice.case.number or ""),
                 ("被催办单位", notice.business_name),
                 ("原答复期限", _cn_date(notice.deadline)),
+                *([("新答复期限", _cn_date(notice.answer_by))] if notice.answer_by else []),
                 ("催办次数", f"第{notice.round}次"),
             ],
             body=notice.text,

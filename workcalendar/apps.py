@@ -10,6 +10,8 @@ class WorkcalendarConfig(AppConfig):
         # Registered here rather than by decorator at import time, so importing checks.py has no side effect.
         from django.core import checks
 
+        from . import signals
         from .checks import calendar_coverage_check
 
         checks.register(calendar_coverage_check)
+        signals.connect()

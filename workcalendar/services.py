@@ -3,8 +3,12 @@
 Precedence, per date:
   1. a ``CalendarOverride`` row (supervisors' corrections and notices the package does not know yet);
   2. the ``chinesecalendar`` package (State Council notices, including 调休 make-up working days);
-  3. for a year the package does not cover: Monday–Friday — never silently: a WARNING is logged on the
-     ``workcalendar`` logger and a ``CalendarNotCoveredWarning`` is emitted.
+  3. for a year the package does not cover: the statutory holidays of 全国年节及纪念日放假办法 (元旦, 春节, 清明,
+     劳动节, 端午, 中秋, 国庆, fixed and lunar dates, from the ``holidays`` package) and weekends are rest days, every
+     other day a working day. The real notice moves days around (调休), so such a date is only *provisional*: a
+     WARNING is logged on the ``workcalendar`` logger, a ``CalendarNotCoveredWarning`` is emitted, and
+     ``period_end`` reports it. A year for which supervisors have entered override rows counts as entered (the
+     notice is in the table; its other days follow the statutory fallback without a warning).
 
 Override rows are read at most once per year per public call (see ``_Calendar``), never cached across calls, because
 a process-wide cache would go stale in the other processes (web vs. Celery workers) when a supervisor edits the table.
@@ -17,11 +21,13 @@ import contextlib
 import contextvars
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import chinese_calendar
+import holidays
 from chinese_calendar import constants as cc_constants
 
 logger = logging.getLogger("workcalendar")
@@ -37,12 +43,14 @@ __all__ = [
     "is_workday",
     "is_year_covered",
     "next_workday_on_or_after",
+    "period_end",
+    "statutory_holidays",
     "uncovered_years_ahead",
 ]
 
 
 class CalendarNotCoveredWarning(UserWarning):
-    """A computation used a year without official holiday data, so Monday–Friday was assumed."""
+    """A computation used a year without official holiday data, so only the statutory holidays were assumed."""
 
 
 # --- coverage -----------------------------------------------------------------------------------
@@ -72,6 +80,17 @@ def uncovered_years_ahead(today: date, horizon_days: int = 120) -> list[int]:
     """
     last = today + timedelta(days=horizon_days)
     return [year for year in range(today.year, last.year + 1) if not is_year_covered(year)]
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The rest days 全国年节及纪念日放假办法 fixes for ``year`` (no 调休: only a State Council notice decides those).
+
+    The ``holidays`` package computes the lunar dates; its "observed" days and substituted days off are the notices'
+    arrangements (or guesses of them), not the statute, so they are left out.
+    """
+    days = holidays.China(years=year, observed=False)
+    return frozenset(d for d, name in days.items() if not name.startswith("Day off"))
 
 
 # --- one computation's view of the calendar -----------------------------------------------------
@@ -113,6 +132,11 @@ class _Calendar:
         self._overrides: dict[int, dict[date, bool]] = shared if shared is not None else {}
         self.fallback_years: set[int] = set()
 
+    @property
+    def provisional(self) -> bool:
+        """Whether anything this call decided came from the statutory fallback."""
+        return bool(self.fallback_years)
+
     def is_workday(self, d: date) -> bool:
         if d.year not in self._overrides:
             self._overrides[d.year] = _load_overrides(d.year)
@@ -121,8 +145,9 @@ class _Calendar:
             return decided
         if is_year_covered(d.year):
             return chinese_calendar.is_workday(d)
-        self.fallback_years.add(d.year)
-        return d.weekday() < 5
+        if not self._overrides[d.year]:  # no notice entered for the year: provisional
+            self.fallback_years.add(d.year)
+        return d.weekday() < 5 and d not in statutory_holidays(d.year)
 
     def next_workday_on_or_after(self, d: date) -> date:
         while not self.is_workday(d):
@@ -135,7 +160,8 @@ class _Calendar:
             return
         years = ", ".join(str(y) for y in sorted(self.fallback_years))
         message = (
-            f"No official holiday data for {years}: Monday to Friday were assumed to be working days. "
+            f"No official holiday data for {years}: only the statutory holidays and weekends were assumed to be rest "
+            "days, so dates computed on them are provisional. "
             "Upgrade the chinesecalendar package or enter the year's holidays and make-up days as calendar overrides."
         )
         logger.warning(message)
@@ -202,3 +228,40 @@ def add_calendar_days_then_roll(start: date, n: int) -> date:
     result = cal.next_workday_on_or_after(start + timedelta(days=n))
     cal.report_fallback()
     return result
+
+
+class PeriodEnd(NamedTuple):
+    """The last day of a period, and whether it was computed on the provisional (statutory-fallback) calendar."""
+
+    on: date
+    provisional: bool
+
+
+def period_end(
+    start: date, n: int, *, working_days: bool, excluded: Iterable[tuple[date, date]] = ()
+) -> PeriodEnd:
+    """The last day of a period of ``n`` days after ``start``, leaving out the ``excluded`` days.
+
+    Steps: walk the days after ``start``; a day counts unless it lies in an excluded range (``after`` < day <=
+    ``through``) or, for a working-day period, is a rest day; the ``n``-th counted day ends the period. A
+    calendar-day period whose last day is a rest day (or an excluded day) moves on to the next working day that is
+    not excluded (民法典 arts. 201–204). ``n == 0`` returns ``start``.
+    """
+    _check_date(start)
+    _check_count(n)
+    ranges = [(after, through) for after, through in excluded if through > after]
+
+    def is_excluded(d):
+        return any(after < d <= through for after, through in ranges)
+
+    cal = _Calendar()
+    d, counted = start, 0
+    while counted < n:
+        d += ONE_DAY
+        if not is_excluded(d) and (not working_days or cal.is_workday(d)):
+            counted += 1
+    if not working_days and n:
+        while is_excluded(d) or not cal.is_workday(d):
+            d += ONE_DAY
+    cal.report_fallback()
+    return PeriodEnd(d, cal.provisional)

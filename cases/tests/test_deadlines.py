@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from cases.deadlines import acceptance_due, extend_for_pause, handling_due, mediation_due
+from cases.deadlines import Due, acceptance_due, business_answer_due, handling_due, mediation_due
 from workcalendar.models import CalendarOverride
 from workcalendar.services import CalendarNotCoveredWarning
 
@@ -61,7 +61,7 @@ HANDLING = [
 
 @pytest.mark.parametrize(("filed_on", "expected", "why"), HANDLING, ids=[row[2] for row in HANDLING])
 def test_handling_due_in_calendar_days(no_fallback, filed_on, expected, why):
-    assert handling_due(filed_on) == expected
+    assert handling_due(filed_on).on == expected
 
 
 ACCEPTANCE = [
@@ -87,7 +87,7 @@ ACCEPTANCE = [
 
 @pytest.mark.parametrize(("received_on", "expected", "why"), ACCEPTANCE, ids=[row[2] for row in ACCEPTANCE])
 def test_acceptance_due_in_working_days(no_fallback, received_on, expected, why):
-    assert acceptance_due(received_on) == expected
+    assert acceptance_due(received_on).on == expected
 
 
 MEDIATION = [
@@ -106,53 +106,119 @@ MEDIATION = [
 
 @pytest.mark.parametrize(("accepted_on", "expected", "why"), MEDIATION, ids=[row[2] for row in MEDIATION])
 def test_mediation_due_in_working_days(no_fallback, accepted_on, expected, why):
-    assert mediation_due(accepted_on) == expected
+    assert mediation_due(accepted_on).on == expected
 
 
-PAUSES = [
-    (date(2025, 9, 22), 10, date(2025, 10, 9), "+10 = Thu Oct 2, National Day -> Thu Oct 9"),
-    (date(2026, 2, 4), 10, date(2026, 2, 14), "+10 = Sat Feb 14, a make-up working day: stays"),
-    (date(2025, 3, 18), 4, date(2025, 3, 24), "+4 = Sat Mar 22 -> Mon Mar 24"),
-    (date(2025, 3, 18), 0, date(2025, 3, 18), "no pause, no change"),
+# Pauses, counted by hand on the 2026 calendar. A pause (stopped, restarted) leaves out the days after `stopped` up to
+# and including `restarted`, in the period's own unit, and the period is counted again from its start.
+PAUSE_TABLE = [
+    (
+        handling_due, date(2026, 9, 20), [(date(2026, 9, 21), date(2026, 9, 24))], date(2026, 10, 8),
+        "the 2026-09-20 example: Sep 21 = 1, Sep 22-24 paused, Sep 25-Oct 7 = 14, Thu Oct 8 = 15 (not Oct 12)",
+    ),
+    (
+        handling_due, date(2026, 9, 10), [(date(2026, 9, 20), date(2026, 9, 30))], date(2026, 10, 8),
+        "calendar period, pause over Mid-Autumn: Sep 11-20 = 10, Sep 21-30 paused, Oct 1-5 = 15, National Day -> Oct 8",
+    ),
+    (
+        handling_due, date(2026, 3, 2), [(date(2026, 3, 4), date(2026, 3, 6)), (date(2026, 3, 10), date(2026, 3, 13))],
+        date(2026, 3, 23),
+        "two pauses: Mar 3-4 = 2, 5-6 paused, 7-10 = 6, 11-13 paused, 14-22 = 15, Sun -> Mon Mar 23",
+    ),
+    (
+        handling_due, date(2026, 3, 6), [(date(2026, 3, 20), date(2026, 3, 23))], date(2026, 3, 24),
+        "pause over the roll-forward day: unpaused Sat Mar 21 -> Mon 23; Mar 7-20 = 14, 21-23 paused, Tue 24 = 15",
+    ),
+    (
+        handling_due, date(2026, 3, 6), [(date(2026, 3, 21), date(2026, 3, 24))], date(2026, 3, 25),
+        "pause from the last day: Mar 7-21 = 15, Sat -> the next working day outside the pause, Wed Mar 25",
+    ),
+    (
+        mediation_due, date(2026, 9, 1), [], date(2026, 11, 9),
+        "45 working days: Sep 2-24 = 18 (Sun Sep 20 worked), 28-30 = 21, Oct 8-10 = 24, Oct 12-Nov 6 = 44, Nov 9",
+    ),
+    (
+        mediation_due, date(2026, 9, 1), [(date(2026, 9, 28), date(2026, 10, 9))], date(2026, 11, 13),
+        "working-day period, pause over National Day: only Sep 29, 30, Oct 8, 9 are left out -> Nov 13 (not Nov 20)",
+    ),
+    (
+        acceptance_due, date(2026, 3, 2), [(date(2026, 3, 6), date(2026, 3, 8))], date(2026, 3, 11),
+        "working-day period, pause over a weekend only: no working day left out, Mar 3-6, 9-11 -> Mar 11",
+    ),
+    (
+        acceptance_due, date(2026, 3, 2), [(date(2026, 3, 4), date(2026, 3, 9))], date(2026, 3, 16),
+        "working-day period: Mar 3, 4 = 2, Mar 5, 6, 9 left out, Mar 10-13 = 6, Mon Mar 16 = 7",
+    ),
+    (
+        handling_due, date(2026, 9, 20), [(date(2026, 9, 21), None)], date(2026, 10, 8),
+        "an open pause is left out until it ends: Oct 8 as without it",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("due", "paused", "expected", "why"), PAUSES, ids=[row[3] for row in PAUSES])
-def test_extend_for_pause(no_fallback, due, paused, expected, why):
-    assert extend_for_pause(due, paused) == expected
+@pytest.mark.parametrize(
+    ("period", "start", "pauses", "expected", "why"), PAUSE_TABLE, ids=[row[4] for row in PAUSE_TABLE]
+)
+def test_pauses_are_left_out_and_the_period_counted_from_its_start(no_fallback, period, start, pauses, expected, why):
+    assert period(start, pauses) == Due(expected, provisional=False)
+
+
+def test_the_business_answer_date_never_comes_after_the_handling_deadline(no_fallback, settings):
+    settings.TRANSFER_ANSWER_DAYS = 7
+    filed = date(2026, 3, 2)  # handling due Tue Mar 17
+    assert business_answer_due(date(2026, 3, 9), filed_on=filed) == Due(date(2026, 3, 16), False)  # Mon +7
+    assert business_answer_due(date(2026, 3, 12), filed_on=filed) == Due(date(2026, 3, 17), False)  # capped
+    # +7 = Sat Mar 21 -> Mon Mar 23, after the handling deadline: capped too.
+    assert business_answer_due(date(2026, 3, 14), filed_on=filed) == Due(date(2026, 3, 17), False)
+
+
+def test_an_answer_date_on_new_year_2027_never_happens_on_the_fallback(settings):
+    """2027 has no official data: 元旦 is still a rest day (statutory fallback) and the date is provisional."""
+    settings.TRANSFER_ANSWER_DAYS = 7
+    with pytest.warns(CalendarNotCoveredWarning, match="2027"):
+        # Fri Dec 25 + 7 = Fri Jan 1 2027 (元旦) -> Sat, Sun -> Mon Jan 4; handling due (Dec 24 + 15) Fri Jan 8.
+        due = business_answer_due(date(2026, 12, 25), filed_on=date(2026, 12, 24))
+    assert due == Due(date(2027, 1, 4), provisional=True)
+
+
+def test_dates_that_stay_in_covered_years_are_not_provisional(no_fallback):
+    assert handling_due(date(2026, 12, 1)).provisional is False  # Dec 16
 
 
 def test_setting_switches_handling_to_working_days(settings):
     # Calendar days: Jan 20 + 15 = Tue Feb 4, Spring Festival -> Wed Feb 5.
-    assert handling_due(date(2025, 1, 20)) == date(2025, 2, 5)
+    assert handling_due(date(2025, 1, 20)).on == date(2025, 2, 5)
     settings.CASE_HANDLING_IN_WORKING_DAYS = True
     # Working days: Jan 21-24, 26 (Sun), 27 = 6; Feb 5-7, 8 (Sat) = 10; Feb 10-14 = 15.
-    assert handling_due(date(2025, 1, 20)) == date(2025, 2, 14)
+    assert handling_due(date(2025, 1, 20)).on == date(2025, 2, 14)
 
 
 def test_period_lengths_come_from_settings(settings):
     settings.CASE_HANDLING_DAYS = 10
     settings.CASE_ACCEPTANCE_WORKING_DAYS = 3
     settings.CASE_MEDIATION_WORKING_DAYS = 5
-    assert handling_due(date(2025, 3, 3)) == date(2025, 3, 13)  # Thu
-    assert acceptance_due(date(2025, 3, 3)) == date(2025, 3, 6)  # Mar 4, 5, 6
-    assert mediation_due(date(2025, 3, 6)) == date(2025, 3, 13)  # Mar 7, 10, 11, 12, 13
+    assert handling_due(date(2025, 3, 3)).on == date(2025, 3, 13)  # Thu
+    assert acceptance_due(date(2025, 3, 3)).on == date(2025, 3, 6)  # Mar 4, 5, 6
+    assert mediation_due(date(2025, 3, 6)).on == date(2025, 3, 13)  # Mar 7, 10, 11, 12, 13
 
 
 def test_overrides_move_deadlines_both_ways(no_fallback):
     # A local rest day on the due date pushes it on; a declared working Saturday keeps it.
     CalendarOverride.objects.create(date=date(2025, 3, 18), kind=CalendarOverride.Kind.HOLIDAY)
     CalendarOverride.objects.create(date=date(2025, 3, 22), kind=CalendarOverride.Kind.WORKDAY)
-    assert handling_due(date(2025, 3, 3)) == date(2025, 3, 19)
-    assert handling_due(date(2025, 3, 7)) == date(2025, 3, 22)
+    assert handling_due(date(2025, 3, 3)).on == date(2025, 3, 19)
+    assert handling_due(date(2025, 3, 7)).on == date(2025, 3, 22)
     # Mar 14 + 7 working days: Mar 17, (18 off), 19, 20, 21, 22 (Sat, worked), 24, 25.
-    assert acceptance_due(date(2025, 3, 14)) == date(2025, 3, 25)
+    assert acceptance_due(date(2025, 3, 14)).on == date(2025, 3, 25)
 
 
-def test_uncovered_year_warns_and_counts_monday_to_friday():
+def test_uncovered_year_warns_and_counts_statutory_holidays_and_weekends():
     with pytest.warns(CalendarNotCoveredWarning, match="2099"):
-        # Fri Jan 2 2099 + 15 = Sat Jan 17 -> Mon Jan 19 (Mon-Fri fallback).
-        assert handling_due(date(2099, 1, 2)) == date(2099, 1, 19)
+        # Fri Jan 2 2099 + 15 = Sat Jan 17 -> Mon Jan 19 (no holiday in between).
+        assert handling_due(date(2099, 1, 2)) == Due(date(2099, 1, 19), provisional=True)
+    with pytest.warns(CalendarNotCoveredWarning, match="2027"):
+        # Dec 17 2026 + 15 = Fri Jan 1 2027, 元旦 (statutory) -> Sat, Sun -> Mon Jan 4.
+        assert handling_due(date(2026, 12, 17)) == Due(date(2027, 1, 4), provisional=True)
     with pytest.warns(CalendarNotCoveredWarning, match="2099"):
         # Fri Jan 2 2099 + 7 working days: Jan 5-9, 12, 13.
-        assert acceptance_due(date(2099, 1, 2)) == date(2099, 1, 13)
+        assert acceptance_due(date(2099, 1, 2)).on == date(2099, 1, 13)

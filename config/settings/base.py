@@ -196,12 +196,16 @@ FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 # The answer-by date on a transfer sheet: this many calendar days after issue (a rest day rolls on to the next
 # working day), and never later than the case's handling deadline.
 TRANSFER_ANSWER_DAYS = env.int("TRANSFER_ANSWER_DAYS", default=7)
-# The reminder ladder (cases.ladder), in calendar days: remind the business this many days before the handling
-# deadline; the first urging notice goes the day after it, the second this many days after the first, and this many
-# days after the second the case becomes an escalation candidate. The mediator hears of an acceptance decision due
-# this many days ahead.
+# The reminder ladders (cases.ladder), in calendar days. The business's ladder keys on its answer date (the transfer
+# sheet's): remind it this many days before; the first urging notice (催办) goes the day after, the second this many
+# days after the first (and not before the new answer date the first one set has passed). An urging notice gives
+# the business CASE_URGE_ANSWER_DAYS more days (rolled off rest days). The association's ladder keys on the handling
+# deadline: the mediator on the day and the day after, the supervisors' queue CASE_SECOND_URGE_AFTER_DAYS later,
+# and this many days after that the case becomes an escalation candidate. The mediator hears of an acceptance
+# decision due this many days ahead.
 CASE_REMIND_BUSINESS_DAYS_BEFORE = env.int("CASE_REMIND_BUSINESS_DAYS_BEFORE", default=3)
 CASE_SECOND_URGE_AFTER_DAYS = env.int("CASE_SECOND_URGE_AFTER_DAYS", default=5)
+CASE_URGE_ANSWER_DAYS = env.int("CASE_URGE_ANSWER_DAYS", default=3)
 CASE_ESCALATION_AFTER_DAYS = env.int("CASE_ESCALATION_AFTER_DAYS", default=10)
 CASE_ACCEPTANCE_REMIND_DAYS_BEFORE = env.int("CASE_ACCEPTANCE_REMIND_DAYS_BEFORE", default=2)
 

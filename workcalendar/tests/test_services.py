@@ -212,18 +212,18 @@ def test_override_history_is_recorded():
 # --- years the package does not cover -----------------------------------------------------------
 
 
-def test_uncovered_year_warns_and_falls_back_to_monday_to_friday(caplog):
+def test_uncovered_year_warns_and_falls_back_to_statutory_holidays_and_weekends(caplog):
     caplog.set_level(logging.WARNING, logger="workcalendar")
     with pytest.warns(CalendarNotCoveredWarning, match="2099"):
-        assert is_workday(date(2099, 1, 1)) is True  # a Thursday; no data, so no New Year holiday either
+        assert is_workday(date(2099, 1, 1)) is False  # a Thursday, but 元旦 is a statutory holiday
     with pytest.warns(CalendarNotCoveredWarning, match="2099"):
         assert is_workday(date(2099, 1, 3)) is False  # a Saturday
     with pytest.warns(CalendarNotCoveredWarning, match="2099"):
         # Fri Jan 2 + 15 = Sat Jan 17 -> Mon Jan 19.
         assert add_calendar_days_then_roll(date(2099, 1, 2), 15) == date(2099, 1, 19)
     with pytest.warns(CalendarNotCoveredWarning, match="2098, 2099"):
-        # Tue Dec 30 2098 + 6: Dec 31, Jan 1 (Thu), Jan 2 (Fri), 5, 6, 7.
-        assert add_working_days(date(2098, 12, 30), 6) == date(2099, 1, 7)
+        # Tue Dec 30 2098 + 6: Dec 31, (Jan 1 元旦), Jan 2 (Fri), 5, 6, 7, 8.
+        assert add_working_days(date(2098, 12, 30), 6) == date(2099, 1, 8)
     records = [r for r in caplog.records if r.name == "workcalendar" and r.levelno == logging.WARNING]
     assert len(records) == 4
     assert "2099" in records[0].getMessage()
@@ -322,3 +322,58 @@ def test_admin_add_records_history(admin_client):
     row = CalendarOverride.objects.get(date=date(2025, 3, 18))
     assert row.history.count() == 1
     assert services.is_workday(date(2025, 3, 18)) is False
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        (date(2027, 1, 1), "元旦"),
+        (date(2027, 2, 5), "春节: 除夕 (lunar)"),
+        (date(2027, 2, 8), "春节: 初三"),
+        (date(2027, 4, 5), "清明"),
+        (date(2027, 5, 1), "劳动节"),
+        (date(2027, 6, 9), "端午 (lunar)"),
+        (date(2027, 9, 15), "中秋 (lunar)"),
+        (date(2027, 10, 1), "国庆"),
+        (date(2027, 10, 3), "国庆 (a Sunday anyway)"),
+    ],
+)
+def test_the_fallback_knows_the_statutory_holidays(day, why):
+    with pytest.warns(CalendarNotCoveredWarning, match="2027"):
+        assert is_workday(day) is False
+
+
+def test_the_fallback_has_no_guessed_bridge_days():
+    """Only a State Council notice makes Mon Oct 4 2027 a rest day (调休); the statute does not."""
+    with pytest.warns(CalendarNotCoveredWarning):
+        assert is_workday(date(2027, 10, 4)) is True
+
+
+def test_period_end_reports_the_fallback():
+    assert services.period_end(date(2026, 3, 2), 15, working_days=False) == (date(2026, 3, 17), False)
+    with pytest.warns(CalendarNotCoveredWarning):
+        # Mon Dec 28 + 5 working days: Dec 29, 30, 31, (元旦), Mon Jan 4, Tue Jan 5.
+        assert services.period_end(date(2026, 12, 28), 5, working_days=True) == (date(2027, 1, 5), True)
+
+
+def test_a_year_with_entered_overrides_is_no_longer_provisional(no_fallback):
+    override(date(2027, 2, 20), CalendarOverride.Kind.WORKDAY, "春节调休")
+    # Dec 28 + 3 working days in a year whose notice is entered: Dec 29, 30, 31, no warning.
+    assert services.period_end(date(2027, 12, 28), 3, working_days=True) == (date(2027, 12, 31), False)
+
+
+def test_saving_or_deleting_an_override_sends_calendar_changed():
+    from workcalendar.signals import calendar_changed
+
+    seen = []
+
+    def listener(sender, dates, **kwargs):
+        seen.append(dates)
+
+    calendar_changed.connect(listener)
+    try:
+        row = override(date(2027, 1, 2), CalendarOverride.Kind.WORKDAY)
+        row.delete()
+    finally:
+        calendar_changed.disconnect(listener)
+    assert seen == [[date(2027, 1, 2)], [date(2027, 1, 2)]]
