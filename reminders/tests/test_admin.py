@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from cases.models import Case, Consumer
 from cases.users import get_system_user
 from reminders.models import CaseReminder, UrgingNotice
+from reminders.tests import transfers
 from tests.factories import BusinessFactory, UserFactory
 
 from .conftest import FILED
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.django_db
 
 DAY = timedelta(days=1)
 OVERDUE_URL = reverse("admin:reminders_overduecase_changelist")
+
+make_case = transfers.make_case  # the fixture, with transfer sheets issued by the real transfer
 
 
 @pytest.fixture

@@ -22,10 +22,13 @@ from notifications.services import (
 from reminders import services, tasks
 from reminders.models import CaseReminder, UrgingNotice
 from reminders.services import ROW_FIELDS, _due_batch, _Sweep, deadlines_sweep
+from reminders.tests import transfers
 
 DAY = timedelta(days=1)
 Status = Notification.Status
 EMAIL = Notification.Channel.EMAIL
+
+make_case = transfers.make_case  # the fixture, with transfer sheets issued by the real transfer
 
 
 def assert_each_step_once(cases, *, kind="first_urge"):
@@ -45,7 +48,7 @@ def test_a_task_retried_after_failing_midway_takes_each_step_once(
     travel, make_case, django_capture_on_commit_callbacks, mailoutbox
 ):
     cases = [make_case("transferred") for _ in range(5)]
-    travel(cases[0].due_on + DAY)
+    travel(cases[0].answer_due_on + DAY)
     real = services.notifications_enqueue_bulk
     calls = []
 
@@ -63,7 +66,7 @@ def test_a_task_retried_after_failing_midway_takes_each_step_once(
     assert outcome.successful() and outcome.result == 3
     assert len(calls) == 4  # batch 1, batch 2 (failed, rolled back); the retry: the 3 cases left, in 2 batches
     assert_each_step_once(cases)
-    assert len(mailoutbox) == 5
+    assert sum("催办通知书" in m.subject for m in mailoutbox) == 5
 
 
 # --- a worker dying between the claim and the send ----------------------------------------------------------
@@ -74,12 +77,12 @@ def test_a_worker_dying_between_claim_and_send_loses_nothing_and_sends_once(
     travel, make_case, django_capture_on_commit_callbacks, mailoutbox
 ):
     case = make_case("transferred")
-    travel(case.due_on + DAY, 10)
+    travel(case.answer_due_on + DAY, 10)
     # The batch commits (claim, step, notice, outbox rows) and the process dies: what it would have queued on
     # commit (the outbox dispatch) never runs.
     with django_capture_on_commit_callbacks(execute=False):
         deadlines_sweep()
-    email = Notification.objects.get(channel=EMAIL)
+    email = Notification.objects.get(channel=EMAIL, template="reminders/urging_notice")
     assert email.status == Status.PENDING and mailoutbox == []
 
     # A delivery attempt that dies mid-send (the transport never answered).
@@ -90,15 +93,15 @@ def test_a_worker_dying_between_claim_and_send_loses_nothing_and_sends_once(
     assert (email.status, email.attempts) == (Status.SENDING, 1)
 
     assert deadlines_sweep().steps == 0  # the next sweeps: the step is taken, nothing is added
-    assert Notification.objects.filter(channel=EMAIL).count() == 1
+    assert Notification.objects.filter(channel=EMAIL, template="reminders/urging_notice").count() == 1
 
-    travel(case.due_on + DAY, 10, 11)  # the claim (NOTIFICATIONS_SENDING_TIMEOUT, 10 minutes) has expired
+    travel(case.answer_due_on + DAY, 10, 11)  # the claim (NOTIFICATIONS_SENDING_TIMEOUT, 10 minutes) has expired
     notifications_dispatch_pending(inline=True)
     notifications_dispatch_pending(inline=True)
 
     email.refresh_from_db()
     assert (email.status, email.attempts) == (Status.SENT, 2)
-    assert len(mailoutbox) == 1 and "催办通知书" in mailoutbox[0].subject
+    assert ["催办通知书" in m.subject for m in mailoutbox] == [False, True]  # the sheet (pending too), the notice
 
 
 # --- two sweeps at once (PostgreSQL) ----------------------------------------------------------------------
@@ -108,7 +111,7 @@ def test_a_worker_dying_between_claim_and_send_loses_nothing_and_sends_once(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_once_take_each_step_once(travel, make_case):
     cases = [make_case("transferred") for _ in range(24)]
-    travel(cases[0].due_on + DAY)
+    travel(cases[0].answer_due_on + DAY)
 
     results = _race([lambda: deadlines_sweep(batch_size=4, dispatch=False)] * 2)
 
@@ -124,7 +127,7 @@ def test_a_sweep_that_planned_from_the_same_rows_claims_nothing(travel, make_cas
     """The claim is the guarded UPDATE, not the lock: a second sweep that read the same due cases (without
     waiting for the first one's locks) waits at its UPDATE, then finds the cases changed and takes nothing."""
     cases = [make_case("transferred") for _ in range(6)]
-    today = cases[0].due_on + DAY
+    today = cases[0].answer_due_on + DAY
     travel(today)
     both_read = threading.Barrier(2)
 
@@ -205,12 +208,12 @@ def test_with_redis_down_notifications_wait_and_go_out_when_it_is_back(travel, m
     from celery.contrib.testing.worker import start_worker
 
     case = make_case("transferred")
-    travel(case.due_on + DAY)
+    travel(case.answer_due_on + DAY)
     with celery_broker("redis://127.0.0.1:6390/0"):  # nothing listens there: the broker is down
         result = deadlines_sweep()
         assert result.steps == 1 and result.notifications == 2
         assert notifications_request_dispatch() is False
-    email = Notification.objects.get(channel=EMAIL)
+    email = Notification.objects.get(channel=EMAIL, template="reminders/urging_notice")
     assert email.status == Status.PENDING and mailoutbox == []
 
     with celery_broker(redis_db15) as app, start_worker(app, pool="solo", perform_ping_check=False):
@@ -227,7 +230,7 @@ def test_a_real_worker_runs_the_sweep_task_end_to_end(travel, make_case, redis_d
     from celery.contrib.testing.worker import start_worker
 
     cases = [make_case("transferred") for _ in range(3)]
-    travel(cases[0].due_on + DAY)
+    travel(cases[0].answer_due_on + DAY)
     with celery_broker(redis_db15) as app, start_worker(app, pool="solo", perform_ping_check=False):
         tasks.sweep_deadlines.delay(batch_size=2)
         assert wait_for(lambda: Notification.objects.filter(channel=EMAIL, status=Status.SENT).count() == 3)

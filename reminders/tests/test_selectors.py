@@ -1,4 +1,4 @@
-"""A business's timeliness: transfer sheets answered by their due date (reminders.selectors)."""
+"""A business's timeliness: transfer sheets answered by their answer date (reminders.selectors)."""
 
 from datetime import date, datetime, timedelta
 
@@ -16,7 +16,7 @@ TODAY = date(2026, 4, 1)
 
 def sheet(make_case, *, due, replied=None, **overrides):
     case = make_case("transferred", **overrides)
-    Case.objects.filter(pk=case.pk).update(due_on=due, replied_at=replied)
+    Case.objects.filter(pk=case.pk).update(answer_due_on=due, due_on=due, replied_at=replied)
     return case
 
 

@@ -17,6 +17,7 @@ from notifications.models import Notification
 from reminders import tasks
 from reminders.models import CaseReminder, UrgingNotice
 from reminders.services import _due_batch, _due_queryset, _Sweep, deadlines_sweep
+from reminders.tests import transfers
 
 from .conftest import FILED
 
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 DAY = timedelta(days=1)
 IN_APP, EMAIL = Notification.Channel.IN_APP, Notification.Channel.EMAIL
+
+make_case = transfers.make_case  # the fixture, with transfer sheets issued by the real transfer
 
 
 def sweep_daily(case, travel, sweep, days, *, runs=2, start=0):
@@ -47,38 +50,48 @@ def test_each_step_of_the_ladder_happens_once_on_its_day(
     travel, sweep, make_case, mediator, supervisor, business, mailoutbox
 ):
     case = make_case("transferred")
-    due = case.due_on
+    due, answer = case.due_on, case.answer_due_on  # Tue Mar 17; the sheet's Mon Mar 9
+    assert answer == case.transfer_sheet.answer_by < due
 
     taken = sweep_daily(case, travel, sweep, 40)
 
-    assert taken == {due - 3 * DAY: [1], due: [1], due + DAY: [1], due + 6 * DAY: [1], due + 16 * DAY: [1]}
+    # The business's ladder on its answer date; the first notice's new answer date is Fri Mar 13, so the second
+    # goes five days after the first. The association's ladder on the handling deadline.
+    assert taken == {
+        answer - 3 * DAY: [1], answer + DAY: [1], answer + 6 * DAY: [1],
+        due: [1], due + DAY: [1], due + 6 * DAY: [1], due + 16 * DAY: [1],
+    }
     assert kinds(case) == [
-        (R.BUSINESS_REMINDER, due - 3 * DAY),
+        (R.BUSINESS_REMINDER, answer - 3 * DAY),
+        (R.FIRST_URGE, answer + DAY),
+        (R.SECOND_URGE, answer + 6 * DAY),
         (R.DUE_TODAY, due),
-        (R.FIRST_URGE, due + DAY),
-        (R.SECOND_URGE, due + 6 * DAY),
+        (R.HANDLING_OVERDUE, due + DAY),
+        (R.SUPERVISOR_QUEUE, due + 6 * DAY),
         (R.ESCALATION_CANDIDATE, due + 16 * DAY),
     ]
     assert [(n.number, n.round) for n in UrgingNotice.objects.order_by("number")] == [
         ("CB-2026-000001", 1),
         ("CB-2026-000002", 2),
     ]
-    assert [m.to for m in mailoutbox] == [[business.email]] * 3
-    assert "CB-2026-000001" in mailoutbox[1].subject and "催办通知书" in mailoutbox[1].subject
-    assert "已逾期1日" in mailoutbox[1].body
+    assert [m.to for m in mailoutbox] == [[business.email]] * 4  # the sheet, the reminder, two urging notices
+    assert "CB-2026-000001" in mailoutbox[2].subject and "催办通知书" in mailoutbox[2].subject
+    assert "已逾期1日" in mailoutbox[2].body
     to_mediator = Notification.objects.filter(channel=IN_APP, recipient_user=mediator).order_by("pk")
     assert [n.template for n in to_mediator] == [
-        "reminders/due_today",
         "reminders/first_urge",
         "reminders/second_urge",
+        "reminders/due_today",
+        "reminders/handling_overdue",
+        "reminders/supervisor_queue",
         "reminders/escalation_candidate",
     ]
-    assert "CB-2026-000001" in to_mediator[1].body
+    assert "CB-2026-000001" in to_mediator[0].body
     assert Notification.objects.filter(recipient_user=supervisor, template="reminders/escalation_candidate").count() == 1
     assert not Notification.objects.exclude(status=Notification.Status.SENT).exists()
     case.refresh_from_db()
     assert (case.supervisor_queue_since, case.escalation_candidate_since) == (due + 6 * DAY, due + 16 * DAY)
-    assert case.next_reminder_on is None
+    assert case.next_reminder_on == case.mediation_due_on + DAY  # only the mediation limit is ahead
 
 
 def test_a_long_overdue_case_is_urged_first_then_again_five_days_later(travel, sweep, make_case):
@@ -89,7 +102,10 @@ def test_a_long_overdue_case_is_urged_first_then_again_five_days_later(travel, s
         sweep()
     steps = CaseReminder.objects.filter(case=case).order_by("pk")
     assert [(s.kind, timezone.localdate(s.taken_at), s.scheduled_on) for s in steps] == [
-        (R.FIRST_URGE, start, case.due_on + DAY),  # due then, taken late: none of the ladder is skipped
+        # due then, taken late: none of the overdue steps is skipped
+        (R.HANDLING_OVERDUE, start, case.due_on + DAY),
+        (R.FIRST_URGE, start, case.answer_due_on + DAY),
+        (R.SUPERVISOR_QUEUE, start + 5 * DAY, start + 5 * DAY),
         (R.SECOND_URGE, start + 5 * DAY, start + 5 * DAY),
         (R.ESCALATION_CANDIDATE, start + 15 * DAY, start + 15 * DAY),
     ]
@@ -101,40 +117,71 @@ def test_a_long_overdue_case_is_urged_first_then_again_five_days_later(travel, s
 
 def test_steps_and_notices_are_the_system_users_and_about_the_case(travel, sweep, make_case):
     case = make_case("transferred")
-    travel(case.due_on + DAY)
+    travel(case.answer_due_on + DAY)
     sweep()
     system = get_system_user()
     step = CaseReminder.objects.get(case=case)
     assert step.taken_by == system and step.case_state == "transferred"
     assert step.urging_notice.issued_by == system
-    assert {n.about for n in Notification.objects.all()} == {case}
+    assert {n.about for n in Notification.objects.exclude(template="mediation/transfer_sheet")} == {case}
 
 
 def test_the_urging_notice_is_numbered_frozen_and_addressed_to_the_business(travel, sweep, make_case, business):
     case = make_case("transferred")
-    travel(case.due_on + DAY)
+    sheet = case.transfer_sheet
+    travel(sheet.answer_by + DAY)
     sweep()
     notice = UrgingNotice.objects.get()
     assert notice.business_name == business.name and notice.sent_to == business.email
     assert notice.text.startswith(f"{business.name}：")
-    assert case.number in notice.text and "2026年3月17日" in notice.text and "第二次" not in notice.text
+    assert case.number in notice.text and "第二次" not in notice.text
+    assert "要求贵单位于2026年3月9日前" in notice.text and "已逾期1日" in notice.text
+    # The new answer date: Tue Mar 10 + 3 = Fri Mar 13.
+    assert notice.answer_by == sheet.answer_by + 4 * DAY and "请贵单位于2026年3月13日前" in notice.text
 
     business.name = "改名后的商场"
     business.save()
-    travel(case.due_on + 6 * DAY)
+    travel(sheet.answer_by + 6 * DAY)
     sweep()
     assert UrgingNotice.objects.get(pk=notice.pk).text.startswith("示范电器商场")  # frozen as issued
     second = UrgingNotice.objects.exclude(pk=notice.pk).get()
     assert second.text.startswith("改名后的商场：") and "第二次催办" in second.text
+    assert f"于2026年3月10日向贵单位发出催办通知书（编号：{notice.number}）" in second.text
+    assert second.deadline == sheet.answer_by and "已逾期6日" in second.text
+
+
+def test_the_urging_notice_quotes_the_transfer_sheet(travel, sweep, make_case):
+    """Seam: the notice's deadline is the sheet's answer_by, it cites the sheet's number, counts the days from it."""
+    case = make_case("transferred")
+    sheet = case.transfer_sheet
+    assert sheet.answer_by != case.due_on  # two deadlines that must not be confused
+    travel(sheet.answer_by + 3 * DAY)
+    sweep()
+    notice = UrgingNotice.objects.get()
+    assert notice.deadline == sheet.answer_by
+    assert sheet.number in notice.text
+    assert f"于{sheet.answer_by.year}年{sheet.answer_by.month}月{sheet.answer_by.day}日前将处理结果答复" in notice.text
+    assert "已逾期3日" in notice.text
+
+
+def test_the_business_is_reminded_before_its_answer_date(travel, sweep, make_case, business, mailoutbox):
+    """Seam: the reminder to the business comes before the date its sheet gave, and quotes that date."""
+    case = make_case("transferred")
+    sheet = case.transfer_sheet
+    sweep_daily(case, travel, sweep, 10)
+    reminder = CaseReminder.objects.get(case=case, kind=R.BUSINESS_REMINDER)
+    assert reminder.deadline == sheet.answer_by and timezone.localdate(reminder.taken_at) < sheet.answer_by
+    email = Notification.objects.get(template="reminders/business_reminder")
+    assert sheet.answer_by.isoformat() in email.body and email.to_address == business.email
 
 
 def test_a_business_without_email_gets_no_mail_and_the_mediator_is_told(travel, sweep, make_case, business, mediator):
     business.email = ""
     business.save()
     case = make_case("transferred")
-    travel(case.due_on - 3 * DAY)
+    travel(case.answer_due_on - 3 * DAY)
     sweep()
-    travel(case.due_on + DAY)
+    travel(case.answer_due_on + DAY)
     sweep()
 
     assert not Notification.objects.filter(channel=EMAIL).exists()
@@ -146,33 +193,31 @@ def test_a_business_without_email_gets_no_mail_and_the_mediator_is_told(travel, 
 
 def test_once_the_business_answered_it_is_not_urged_but_the_case_still_is(travel, sweep, make_case, mediator):
     case = make_case("transferred")
-    sweep_daily(case, travel, sweep, 14)  # up to the day before the due date
+    sweep_daily(case, travel, sweep, 8)  # up to the day before the answer date (Mon Mar 9)
     services.case_record_reply(case_id=case.pk, actor=mediator, summary="同意更换，但需等待到货")
 
-    sweep_daily(case, travel, sweep, 25, start=14)
+    sweep_daily(case, travel, sweep, 25, start=8)
 
-    assert [k for k, _ in kinds(case)] == [R.BUSINESS_REMINDER, R.DUE_TODAY, R.FIRST_URGE, R.SECOND_URGE]
+    assert [k for k, _ in kinds(case)] == [R.BUSINESS_REMINDER, R.DUE_TODAY, R.HANDLING_OVERDUE, R.SUPERVISOR_QUEUE]
     assert not UrgingNotice.objects.exists()
-    assert Notification.objects.filter(channel=EMAIL).count() == 1  # the reminder before the reply
+    emails = Notification.objects.filter(channel=EMAIL).order_by("pk").values_list("template", flat=True)
+    assert list(emails) == ["mediation/transfer_sheet", "reminders/business_reminder"]  # nothing after the reply
 
 
 def test_an_appraisal_stops_the_ladder_and_the_extended_deadline_gets_a_new_one(travel, sweep, make_case, mediator):
     case = make_case("mediating")
-    for days in (1, 6):  # first urge, second urge: in the supervisors' queue
-        travel(case.due_on + days * DAY)
-        sweep()
-    case.refresh_from_db()
-    assert case.supervisor_queue_since == case.due_on + 6 * DAY
     first_due = case.due_on
-
+    travel(first_due - 5 * DAY)  # Thu Mar 12: ten days counted
+    sweep()
     services.case_request_appraisal(case_id=case.pk, actor=mediator, reason="送检压缩机")
     assert Case.objects.get(pk=case.pk).next_reminder_on is None
-    travel(first_due + 30 * DAY)
+    travel(first_due + 20 * DAY)  # Mon Apr 6
     assert sweep().steps == 0
     services.case_appraisal_done(case_id=case.pk, actor=mediator, reason="鉴定结论：压缩机故障")
 
     case.refresh_from_db()
-    assert case.due_on >= first_due + 22 * DAY
+    # Mar 13 - Apr 6 not counted; Apr 7-11 = days 11-15, Sat Apr 11 -> Mon Apr 13.
+    assert case.due_on == first_due.replace(month=4, day=13)
     assert (case.reminder_stage, case.supervisor_queue_since) == ("", None)  # a new deadline, a new ladder
     assert case.next_reminder_on == case.due_on
     travel(case.due_on)
@@ -212,17 +257,18 @@ def test_waiting_for_material_stops_the_acceptance_ladder(travel, sweep, make_ca
     travel(case.acceptance_due_on + 5 * DAY)
     assert sweep().steps == 0
     services.case_supplement_received(case_id=case.pk, actor=mediator)
-    case.refresh_from_db()
-    assert case.next_reminder_on == case.acceptance_due_on - 2 * DAY  # moved by the paused days
+    moved = Case.objects.get(pk=case.pk)
+    assert moved.acceptance_due_on > case.acceptance_due_on  # the paused working days are not counted
+    assert moved.next_reminder_on == moved.acceptance_due_on - 2 * DAY
 
 
 def test_the_mediation_limit_is_flagged_and_the_mediator_told(travel, sweep, make_case, mediator):
     case = make_case("mediating")
     assert case.mediation_due_on is not None
-    travel(case.mediation_due_on - DAY)
-    sweep()
-    assert Case.objects.get(pk=case.pk).mediation_limit_reached_on is None
     travel(case.mediation_due_on)
+    sweep()
+    assert Case.objects.get(pk=case.pk).mediation_limit_reached_on is None  # its last day
+    travel(case.mediation_due_on + DAY)
     sweep()
     case.refresh_from_db()
     assert case.mediation_limit_reached_on == case.mediation_due_on
@@ -234,15 +280,18 @@ def test_a_step_recorded_already_is_not_taken_again(travel, sweep, make_case):
     """The unique constraint is the last guard: even if a case's ladder fields were rolled back (e.g. a stale
     save), the step and its notices do not happen twice."""
     case = make_case("transferred")
-    travel(case.due_on + DAY)
+    answer = case.answer_due_on
+    travel(answer + DAY)
     sweep()
-    Case.objects.filter(pk=case.pk).update(reminder_stage="", reminder_stage_due_on=None, next_reminder_on=case.due_on)
+    Case.objects.filter(pk=case.pk).update(
+        answer_reminder_stage="", answer_reminder_stage_due_on=None, next_reminder_on=answer
+    )
 
     result = sweep()
 
     assert (result.claimed, result.steps, result.notifications) == (1, 0, 0)
     assert CaseReminder.objects.count() == 1 and UrgingNotice.objects.count() == 1
-    assert Case.objects.get(pk=case.pk).next_reminder_on == case.due_on + 6 * DAY
+    assert Case.objects.get(pk=case.pk).next_reminder_on == answer + 6 * DAY
 
 
 def test_a_case_changed_since_it_was_read_is_not_claimed(travel, make_case, mediator):
@@ -264,7 +313,7 @@ def make_due_cases(make_case, count):
 
 def test_the_sweep_works_in_batches_of_fixed_cost(travel, make_case, django_capture_on_commit_callbacks):
     cases = make_due_cases(make_case, 7)
-    travel(cases[0].due_on + DAY)
+    travel(cases[0].answer_due_on + DAY)
 
     with CaptureQueriesContext(connection) as queries:
         result = deadlines_sweep(batch_size=3)
@@ -279,7 +328,7 @@ def test_the_sweep_works_in_batches_of_fixed_cost(travel, make_case, django_capt
 def test_a_batch_costs_the_same_number_of_statements_at_any_size(travel, make_case):
     def statements(count):
         cases = make_due_cases(make_case, count)
-        travel(cases[0].due_on + DAY)
+        travel(cases[0].answer_due_on + DAY)
         with CaptureQueriesContext(connection) as queries:
             assert deadlines_sweep(batch_size=100, dispatch=False).steps == count
         Case.objects.update(next_reminder_on=None)  # out of the next measurement
@@ -290,7 +339,7 @@ def test_a_batch_costs_the_same_number_of_statements_at_any_size(travel, make_ca
 
 
 def test_management_command_runs_the_sweep(travel, make_case):
-    case = make_case("transferred")
+    case = make_case("accepted")
     travel(case.due_on)
     out = StringIO()
     call_command("sweep_deadlines", "--batch-size", "5", stdout=out)
@@ -306,11 +355,11 @@ def test_beat_runs_the_task_every_few_minutes(settings):
 
 def test_the_task_runs_the_sweep(travel, make_case, django_capture_on_commit_callbacks, mailoutbox):
     case = make_case("transferred")
-    travel(case.due_on + DAY)
+    travel(case.answer_due_on + DAY)
     with django_capture_on_commit_callbacks(execute=True):
         tasks.sweep_deadlines.delay()
     assert CaseReminder.objects.get().kind == R.FIRST_URGE
-    assert len(mailoutbox) == 1
+    assert ["催办通知书" in m.subject for m in mailoutbox] == [False, True]  # the sheet (still pending), the notice
 
 
 def _plan(sql, params):
