@@ -50,8 +50,9 @@ def test_the_due_date_moves_by_the_paused_days(make_case, mediator, appraisal_bo
     )
     case.refresh_from_db()
     assert (case.state, case.pause_kind) == ("mediating", "")
-    assert case.due_on == date(2026, 3, 27)  # 17 March + 10 paused days, a Friday
-    assert case.due_on == deadlines.extend_for_pause(date(2026, 3, 17), 10)
+    # Counted again from filing (2 March): Mar 3-5 = 3, Mar 6-15 paused, Mar 16-27 = 15, a Friday.
+    assert case.due_on == date(2026, 3, 27)
+    assert case.due_on == deadlines.handling_due(date(2026, 3, 2), [(date(2026, 3, 5), date(2026, 3, 15))]).on
     request.refresh_from_db()
     assert request.status == "concluded" and request.received_on == date(2026, 3, 15)
     assert request.conclusion_content_type == "application/pdf"

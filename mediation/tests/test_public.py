@@ -50,12 +50,12 @@ def test_the_public_list_has_no_consumer_personal_data(client, django_user_model
         assert case.number not in page  # case numbers could be traced back to a consumer too
 
 
-def test_who_is_listed_and_the_counts(make_case, mediator, supervisor, time_machine):
+def test_who_is_listed_and_the_counts(make_case, make_sheet, mediator, supervisor, time_machine):
     from tests.factories import BusinessFactory
 
     silent, answering, exposed, withdrawn_early = BusinessFactory.create_batch(4)
     today = timezone.localdate()
-    ignored = make_case("transferred", business=silent)  # due date passes without an answer
+    ignored = make_sheet(business=silent).case  # its answer date passes without an answer
     refused = make_case("mediating", business=silent)  # taken to mediation without an answer
     make_case("replied", business=answering)  # answered: not listed
     make_case("withdrawn", business=withdrawn_early)  # withdrawn before filing: not listed
@@ -67,7 +67,7 @@ def test_who_is_listed_and_the_counts(make_case, mediator, supervisor, time_mach
     assert rows[silent.pk].first_unanswered == timezone.localdate(ignored.transferred_at)
     assert rows[silent.pk].last_unanswered == timezone.localdate(refused.transferred_at)
     assert (rows[exposed.pk].unanswered_count, rows[exposed.pk].publicity_count) == (0, 1)
-    # Before the due date only the case taken to mediation without an answer counts.
+    # Before the answer date only the case taken to mediation without an answer counts.
     assert {r.business.pk: r.unanswered_count for r in public_business_list(today)} == {silent.pk: 1, exposed.pk: 0}
 
 
@@ -94,7 +94,7 @@ def test_the_public_page_costs_the_same_with_more_businesses(client, make_case):
     Case.objects.bulk_create([
         Case(consumer=consumer, business=b, channel="online", nature="quality", category="food", product="p",
              facts="f", demand_type="refund", demand="d", state="transferred", transferred_at=now,
-             due_on=timezone.localdate() - timedelta(days=1))
+             due_on=timezone.localdate() - timedelta(days=1), answer_due_on=timezone.localdate() - timedelta(days=1))
         for b in BusinessFactory.create_batch(40)
     ])
     assert queries() == small
