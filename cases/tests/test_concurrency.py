@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from cases import services
+from cases import services, transitions
 from cases.models import Case
-from cases.services import CaseConflictError
+from cases.transitions import CaseConflictError
 
 
 @pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(make_case, mediator):
     stale = Case.objects.get(pk=case.pk)
     services.case_accept(case_id=case.pk, actor=mediator)
     with pytest.raises(CaseConflictError), transaction.atomic():
-        services._run_transition(stale, "withdraw", actor=mediator, reason="x", why="x", on=case.received_at.date())
+        transitions.run(stale, "withdraw", actor=mediator, reason="x", why="x", on=case.received_at.date())
     assert Case.objects.get(pk=case.pk).state == "accepted"
 
 

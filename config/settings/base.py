@@ -37,6 +37,7 @@ LOCAL_APPS = [
     "reminders",
     "mediation",
     "reports",
+    "backoffice",
     "portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases import deadlines
 from cases.models import Case, TerminationGround
 from mediation.selectors import cases_past_mediation_limit, mediation_limit_cutoff, mediation_limit_reached
-from mediation.services import appraisal_conclude, appraisal_request
+from mediation.services.appraisal import appraisal_conclude, appraisal_request
 
 pytestmark = pytest.mark.django_db
 FILED = date(2026, 3, 2)
@@ -28,7 +28,7 @@ def test_the_cutoff_matches_the_mediation_due_date():
 
 
 def test_flagged_cases_and_the_pause_moves_the_limit(make_case, mediator, time_machine, settings):
-    from mediation.tests.factories import AppraisalBodyFactory
+    from tests.factories import AppraisalBodyFactory
 
     _on(time_machine, FILED)
     plain = make_case("mediating")

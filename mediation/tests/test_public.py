@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.models import Case, Consumer
 from mediation.models import Escalation
 from mediation.selectors import public_business_list
-from mediation.services import escalation_decide, escalation_propose, escalation_publication_record
+from mediation.services.escalation import escalation_decide, escalation_propose, escalation_publication_record
 
 pytestmark = pytest.mark.django_db
 URL = reverse("mediation_public:businesses")

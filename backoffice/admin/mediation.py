@@ -11,17 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import (
-    CaseLinkMixin,
-    WrittenByServices,
-    register_business_inline,
-    register_case_inline,
-    register_case_list_filter,
-)
-from config.history import ReadOnlyHistoryAdmin
-
-from .documents import pdf_response
-from .models import (
+from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from mediation.documents import pdf_response
+from mediation.models import (
     AppraisalBody,
     AppraisalRequest,
     BusinessReply,
@@ -32,7 +24,9 @@ from .models import (
     SheetMessage,
     TransferSheet,
 )
-from .selectors import cases_past_mediation_limit
+from mediation.selectors import cases_past_mediation_limit
+
+from .base import CaseLinkMixin
 
 
 class ReadOnlyInline(WrittenByServices, admin.TabularInline):
@@ -136,10 +130,6 @@ class MediationLimitFilter(admin.SimpleListFilter):
         return queryset
 
 
-register_case_list_filter(MediationLimitFilter)
-for inline in (AppraisalRequestInline, RemedyLineInline, CaseDocumentInline, EscalationInline, FollowUpInline):
-    register_case_inline(inline)
-register_business_inline(BusinessEscalationInline)
 
 
 @admin.register(AppraisalBody)
@@ -290,8 +280,6 @@ class SheetMessageInline(WrittenByServices, admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
-for inline in (TransferSheetInline, BusinessReplyInline, SheetMessageInline):
-    register_case_inline(inline)
 
 
 @admin.register(TransferSheet)

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services
-from cases.actions import ACTIONS_BY_NAME
 from cases.models import Business, Case, Region, RejectionGround, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
+from mediation.models import AppraisalBody
+from mediation.services import appraisal, outcomes, transfers
 
 DEMO_USERS = [
     # username, password, first name, groups, is_staff
@@ -163,13 +164,12 @@ class Command(BaseCommand):
         if path == "accepted":
             return
         with at(2):
-            # The registered "transfer" action: apps built on cases (mediation) make it issue the transfer sheet.
-            ACTIONS_BY_NAME["transfer"].service(case_id=pk, actor=mediator, reason="")
+            transfers.case_transfer(case_id=pk, actor=mediator)
         if path == "transferred":
             return
         if path in ("replied", "resolved", "closed") and days_ago != 45:
             with at(6):
-                services.case_record_reply(
+                transfers.case_record_reply(
                     case_id=pk, actor=mediator, summary="企业来电答复：同意为消费者办理退款或更换。"
                 )
             if path == "replied":
@@ -181,11 +181,13 @@ class Command(BaseCommand):
                 return
             if path == "appraisal":
                 with at(20):
-                    services.case_request_appraisal(case_id=pk, actor=mediator, reason="送检变速箱，判断是否存在质量缺陷。")
+                    appraisal.appraisal_request(
+                        case_id=pk, actor=mediator, body=_demo_appraisal_body(), items="送检变速箱，判断是否存在质量缺陷。"
+                    )
                 return
             if path == "terminated":
                 with at(40):
-                    services.case_terminate(
+                    outcomes.outcome_terminate(
                         case_id=pk, actor=mediator, ground=TerminationGround.objects.get(code="T01"),
                         channel="court", explanation="双方对赔偿金额分歧较大，经多次调解无法达成一致。",
                     )
@@ -195,9 +197,9 @@ class Command(BaseCommand):
                     services.case_withdraw(case_id=pk, actor=mediator, reason="消费者与商家私下和解，申请撤诉。")
                 return
         with at(8 if days_ago != 45 else 22):
-            services.case_resolve(
+            outcomes.outcome_resolve(
                 case_id=pk, actor=mediator, terms="经调解，经营者同意退款并赔偿交通费。",
-                money_recovered=Decimal(amount) if Decimal(amount) < 10000 else Decimal("5000.00"),
+                remedies=[{"kind": "refund", "amount": Decimal(amount) if Decimal(amount) < 10000 else Decimal("5000.00")}],
             )
         if path == "closed":
             with at(15 if days_ago != 45 else 30):
@@ -207,3 +209,11 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (http://127.0.0.1:8000/admin/):")
         for username, password, name, groups, _staff in DEMO_USERS:
             self.stdout.write(f"  {groups[0]:<10} {username:<10} {password}   ({name})")
+
+
+def _demo_appraisal_body():
+    body, _ = AppraisalBody.objects.get_or_create(
+        name="示范市产品质量监督检验所",
+        defaults={"qualification": "CMA 2026000123", "scope": "家用电器、汽车及零部件、建材质量鉴定", "phone": "021-66660001"},
+    )
+    return body

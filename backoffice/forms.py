@@ -1,14 +1,107 @@
-"""Forms of the case-page actions added by mediation (the arguments of each service)."""
+"""Forms of the case page's actions: each gathers the arguments of one public service (service_kwargs)."""
 
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import TerminateForm as CoreTerminateForm
+from cases.choices import DisputeChannel
+from cases.models import RejectionGround, TerminationGround
+from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party, RemedyLine
+from mediation.selectors import mediation_limit_reached
 
-from .models import AppraisalBody, Escalation, GovernmentReport, Party, RemedyLine
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason / note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def service_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class RequiredReasonForm(ReasonForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RejectForm(forms.Form):
+    grounds = forms.ModelMultipleChoiceField(
+        label=_("Rejection grounds"),
+        queryset=RejectionGround.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one rejection ground.")},
+    )
+    explanation = forms.CharField(
+        label=_("Explanation to the consumer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Explain the rejection to the consumer.")},
+    )
+
+    def service_kwargs(self):
+        return {"grounds": self.cleaned_data["grounds"], "explanation": self.cleaned_data["explanation"]}
+
+
+class SupplementForm(forms.Form):
+    missing = forms.CharField(
+        label=_("Material the consumer must supply"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_kwargs(self):
+        return {"missing": self.cleaned_data["missing"]}
+
+
+class SupplementReceivedForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was received"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def service_kwargs(self):
+        return {"note": self.cleaned_data["note"]}
+
+
+class ReplyForm(forms.Form):
+    summary = forms.CharField(label=_("The business's answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def service_kwargs(self):
+        return {"summary": self.cleaned_data["summary"]}
+
+
+
+
+class TerminateBaseForm(forms.Form):
+    ground = forms.ModelChoiceField(
+        label=_("Termination ground"), queryset=TerminationGround.objects.filter(is_active=True)
+    )
+    channel = forms.ChoiceField(label=_("Channel advised to the consumer"), choices=DisputeChannel.choices)
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Closing note (follow-up result)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def service_kwargs(self):
+        return {"note": self.cleaned_data["note"]}
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class ReassignForm(forms.Form):
+    mediator = UserChoiceField(
+        label=_("New mediator in charge"),
+        queryset=get_user_model().objects.filter(groups__name="mediator", is_active=True).order_by("first_name"),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
 
 MONEY = {"min_value": Decimal("0"), "max_digits": 12, "decimal_places": 2}
 
@@ -107,13 +200,13 @@ class ResolveForm(CaseForm):
         }
 
 
-class TerminateForm(CoreTerminateForm):
-    """The core's form, with the ground suggested by the case: T04 during appraisal (no agreement on the body or
-    the fee), T03 once the mediation period has run out."""
+class TerminateForm(CaseForm, TerminateBaseForm):
+    """The termination's fields, with the ground suggested by the case: T04 during appraisal (no agreement on the
+    body or the fee), T03 once the mediation period has run out."""
 
-    def __init__(self, data=None, files=None, *, case=None, **kwargs):
-        super().__init__(data, files, **kwargs)
-        from .selectors import mediation_limit_reached
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.case
 
         code = None
         if case is not None and case.state == "appraisal":

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import CaseAdmin, CaseLinkMixin, WrittenByServices, register_case_inline
+from core.admin import WrittenByServices
 from notifications.models import Notification
+from reminders import selectors, services
+from reminders.models import CaseReminder, OverdueCase, UrgingNotice
 
-from . import selectors, services
-from .models import CaseReminder, OverdueCase, UrgingNotice
+from .base import CaseLinkMixin, ReassignMixin
 
 
 def _notice_links(notice):
@@ -68,8 +69,6 @@ class CaseNotificationInline(WrittenByServices, GenericTabularInline):
         return obj.recipient_display
 
 
-register_case_inline(CaseReminderInline)
-register_case_inline(CaseNotificationInline)
 
 
 @admin.register(UrgingNotice)
@@ -131,7 +130,7 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 
 @admin.register(OverdueCase)
-class OverdueCaseAdmin(admin.ModelAdmin):
+class OverdueCaseAdmin(ReassignMixin, admin.ModelAdmin):
     """Open cases that are overdue or due within CASE_REMIND_BUSINESS_DAYS_BEFORE days, most overdue first,
     with their urging history, summaries by mediator and by business (with each business's timeliness), and
     bulk reassignment. A fixed number of queries whatever the caseload."""
@@ -153,9 +152,6 @@ class OverdueCaseAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["reassign_cases"]
     change_list_template = "admin/reminders/overduecase/change_list.html"
-
-    reassign_cases = CaseAdmin.reassign_cases
-    has_reassign_permission = CaseAdmin.has_reassign_permission
 
     def get_queryset(self, request):
         notices = UrgingNotice.objects.only("pk", "number", "round", "issued_on", "case_id").order_by("issued_on")

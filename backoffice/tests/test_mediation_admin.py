@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from cases.models import Region
 from mediation.models import AppraisalBody, CaseDocument, Escalation
-from mediation.services import escalation_propose, outcome_resolve
-
-from .factories import AppraisalBodyFactory
+from mediation.services.escalation import escalation_propose
+from mediation.services.outcomes import outcome_resolve
+from tests.factories import AppraisalBodyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +48,12 @@ def test_changelists_and_change_pages(client, supervisor, make_case, mediator, m
 def test_case_page_costs_the_same_with_more_mediation_records(client, supervisor, make_case, mediator):
     from django.utils import timezone
 
-    from mediation.services import (
+    from mediation.services.escalation import (
         escalation_decide,
         escalation_publication_record,
         escalation_report_record,
-        follow_up_record,
     )
+    from mediation.services.follow_up import follow_up_record
 
     case = make_case("mediating")
     outcome_resolve(case_id=case.pk, actor=mediator, remedies=[{"kind": "refund", "amount": 1}])

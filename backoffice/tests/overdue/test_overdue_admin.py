@@ -14,9 +14,8 @@ from pypdf import PdfReader
 from cases.models import Case, Consumer
 from cases.users import get_system_user
 from reminders.models import CaseReminder, UrgingNotice
+from reminders.tests.conftest import FILED
 from tests.factories import BusinessFactory, UserFactory
-
-from .conftest import FILED
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,33 @@ from datetime import datetime
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, CaseNote, CasePause, CaseRejectionGround, Evidence
+from cases.choices import ReminderStep as R
+from cases.models import Case, CaseNote, CasePause, CaseRejectionGround, Evidence
+from mediation import models as mediation
+from reminders.models import CaseReminder
 
 HIDDEN_FIELDS = {"updated_at", "created_at", "tracking_secret_hash"}
 TYPE_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+# Every record about a case that keeps a history: (model, label, how its history rows reach the case id).
+CASE_PARTS = [
+    (Evidence, _("Evidence"), "case_id"),
+    (CaseNote, _("Note"), "case_id"),
+    (CasePause, _("Clock pause"), "case_id"),
+    (CaseRejectionGround, _("Rejection ground"), "case_id"),
+    (mediation.TransferSheet, _("Transfer sheet"), "case_id"),
+    (mediation.TransferSheetDispatch, _("Transfer sheet sent"), "sheet__case_id"),
+    (mediation.BusinessReply, _("Business's answer"), "case_id"),
+    (mediation.SheetMessage, _("Message with the business"), "case_id"),
+    (mediation.ConsumerResponse, _("Consumer's response"), "case_id"),
+    (mediation.AppraisalRequest, _("Appraisal"), "case_id"),
+    (mediation.RemedyLine, _("Remedy"), "case_id"),
+    (mediation.FollowUp, _("Follow-up"), "case_id"),
+    (mediation.Escalation, _("Escalation"), "case_id"),
+    (mediation.GovernmentReport, _("Report to a department"), "escalation__case_id"),
+    (mediation.Publication, _("Publication"), "escalation__case_id"),
+    (mediation.CaseDocument, _("Issued document"), "case_id"),
+]
 
 
 @dataclass
@@ -34,41 +57,12 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
-# Parts of a case kept by apps built on cases (appraisal, documents, escalation…): (model, label, case lookup).
-_EXTRA_PARTS = []
-
-
-def register_case_part(model, label, case_lookup="case_id"):
-    """Called from another app's ready(): show the history of its records about a case in the case's trail.
-    `case_lookup` reaches the case id from the model's history rows (e.g. "escalation__case_id")."""
-    if all(part[0] is not model for part in _EXTRA_PARTS):
-        _EXTRA_PARTS.append((model, label, case_lookup))
-
-
-# Sources of entries that apps built on cases add to the trail (e.g. the reminder steps the sweep took).
-_EXTRA_SOURCES = []
-
-
-def register_audit_source(source):
-    """Called from another app's AppConfig.ready(): `source(case)` returns Entry objects about the case, in a
-    fixed number of queries."""
-    if source not in _EXTRA_SOURCES:
-        _EXTRA_SOURCES.append(source)
-
-
 def case_audit_trail(case: Case) -> list[Entry]:
     entries = _entries(case.history.all(), Case, _("Case"))
-    for model, label, lookup in (
-        (Evidence, _("Evidence"), "case_id"),
-        (CaseNote, _("Note"), "case_id"),
-        (CasePause, _("Clock pause"), "case_id"),
-        (CaseRejectionGround, _("Rejection ground"), "case_id"),
-        *_EXTRA_PARTS,
-    ):
+    for model, label, lookup in CASE_PARTS:
         entries += _entries(model.history.filter(**{lookup: case.pk}), model, label)
     _name_related_objects(entries)
-    for source in _EXTRA_SOURCES:
-        entries += source(case)
+    entries += reminder_entries(case)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
@@ -159,3 +153,38 @@ def _display(f, value):
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     return str(value)
+
+
+# --- the steps the deadline sweep took (records without a history of their own) -----------------------
+
+# The flag on the case each step sets (the sweep writes it with the step; the step row is its record).
+FLAGS = {
+    R.SECOND_URGE: "supervisor_queue_since",
+    R.ESCALATION_CANDIDATE: "escalation_candidate_since",
+    R.MEDIATION_LIMIT: "mediation_limit_reached_on",
+}
+
+
+def reminder_entries(case) -> list[Entry]:
+    """One entry per step the sweep took: by the system user, the step as what happened, the deadline as why,
+    and the urging notice or flag it left on the case."""
+    steps = CaseReminder.objects.filter(case=case).select_related("taken_by", "urging_notice")
+    return [_entry(step) for step in steps]
+
+
+def _entry(step):
+    changes = []
+    notice = getattr(step, "urging_notice", None)
+    if notice is not None:
+        changes.append(Change(str(_("urging notice")), "—", notice.number))
+    if step.kind in FLAGS:
+        value = step.deadline if step.kind == R.MEDIATION_LIMIT else step.taken_at.date()
+        changes.append(Change(str(Case._meta.get_field(FLAGS[step.kind]).verbose_name), "—", str(value)))
+    return Entry(
+        when=step.taken_at,
+        who=step.taken_by.get_full_name() or step.taken_by.get_username(),
+        what=str(_("Reminder")),
+        kind=step.get_kind_display(),
+        reason=str(_("Deadline %(day)s") % {"day": step.deadline}),
+        changes=changes,
+    )

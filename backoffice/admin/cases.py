@@ -1,6 +1,5 @@
-"""The mediators' admin: case list, case page with the actions this user may take, audit trail.
-
-Every write goes through cases.services; the admin only gathers input and shows results.
+"""The mediators' admin: case list, case page with the actions this user may take, every record of the case,
+the audit trail. Every write goes through a public service; the admin only gathers input and shows results.
 """
 
 from datetime import timedelta
@@ -16,15 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from config.history import ReadOnlyHistoryAdmin
-
-from . import services
-from .actions import ACTIONS_BY_NAME, available_actions
-from .audit import case_audit_trail
-from .choices import HANDLING_STATES
-from .forms import ReassignForm
-from .ladder import FIELDS as LADDER_FIELDS
-from .models import (
+from cases import services
+from cases.choices import HANDLING_STATES
+from cases.ladder import FIELDS as LADDER_FIELDS
+from cases.models import (
     Business,
     Case,
     CaseNote,
@@ -35,6 +29,12 @@ from .models import (
     RejectionGround,
     TerminationGround,
 )
+from core.admin import ReadOnlyHistoryAdmin
+
+from ..actions import ACTIONS_BY_NAME, available_actions
+from ..audit import case_audit_trail
+from . import mediation, reminders
+from .base import ReassignMixin
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
 admin.site.site_title = _("Complaint handling")
@@ -109,59 +109,6 @@ class CasePauseInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# Inlines that apps built on cases add to the case page (transfer sheets, appraisal, …), via register_case_inline.
-_EXTRA_CASE_INLINES = []
-
-
-def register_case_inline(inline_class):
-    """Called from another app's admin.py: show its records about a case on the case page."""
-    if inline_class not in _EXTRA_CASE_INLINES:
-        _EXTRA_CASE_INLINES.append(inline_class)
-
-
-# List filters that apps built on cases add to the case list (e.g. "mediation limit reached"), via
-# register_case_list_filter.
-_EXTRA_CASE_LIST_FILTERS = []
-
-
-def register_case_list_filter(filter_class):
-    if filter_class not in _EXTRA_CASE_LIST_FILTERS:
-        _EXTRA_CASE_LIST_FILTERS.append(filter_class)
-
-
-# Inlines that apps built on cases add to the business page (escalations, publications), via register_business_inline.
-_EXTRA_BUSINESS_INLINES = []
-
-
-def register_business_inline(inline_class):
-    """Called from another app's admin.py: show its records about a business on the business page."""
-    if inline_class not in _EXTRA_BUSINESS_INLINES:
-        _EXTRA_BUSINESS_INLINES.append(inline_class)
-
-
-class WrittenByServices:
-    """Mixin for the admins and inlines of records only services write (sheets, notices, steps…): shown here,
-    never added, changed or deleted."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CaseLinkMixin:
-    @admin.display(description=_("case"), ordering="case__number")
-    def case_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case)
 
 
 class CaseRegisterForm(forms.ModelForm):
@@ -241,7 +188,7 @@ class CaseChangeForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyHistoryAdmin):
+class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "display_number",
         "state_badge",
@@ -261,6 +208,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         "category",
         "channel",
         ("business", admin.RelatedOnlyFieldListFilter),
+        mediation.MediationLimitFilter,
     ]
     search_fields = ["number", "^consumer__phone", "business__name"]
     search_help_text = _("Search by case number, consumer phone (beginning) or business name.")
@@ -269,7 +217,21 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     list_per_page = 50
     date_hierarchy = "received_at"
     autocomplete_fields = ["business", "mediator"]
-    inlines = [EvidenceInline, CaseNoteInline, CasePauseInline]
+    inlines = [
+        EvidenceInline,
+        CaseNoteInline,
+        CasePauseInline,
+        mediation.TransferSheetInline,
+        mediation.BusinessReplyInline,
+        mediation.SheetMessageInline,
+        mediation.AppraisalRequestInline,
+        mediation.RemedyLineInline,
+        mediation.CaseDocumentInline,
+        mediation.EscalationInline,
+        mediation.FollowUpInline,
+        reminders.CaseReminderInline,
+        reminders.CaseNotificationInline,
+    ]
     change_form_template = "admin/cases/case/change_form.html"
     actions = ["reassign_cases"]
     readonly_fields = [
@@ -387,10 +349,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         return fields
 
     def get_inlines(self, request, obj):
-        return [*self.inlines, *_EXTRA_CASE_INLINES] if obj is not None else []
-
-    def get_list_filter(self, request):
-        return [*self.list_filter, *_EXTRA_CASE_LIST_FILTERS]
+        return self.inlines if obj is not None else []
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases are records: they are closed, never deleted
@@ -449,38 +408,6 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         from django.template.loader import render_to_string
 
         return render_to_string("admin/cases/case/audit_trail.html", {"entries": case_audit_trail(obj)})
-
-    # --- bulk reassignment (supervisors) --------------------------------------------------------------
-
-    def has_reassign_permission(self, request):
-        return request.user.has_perm("cases.reassign_case")
-
-    @admin.action(description=_("Reassign to another mediator"), permissions=["reassign"])
-    def reassign_cases(self, request, queryset):
-        applying = "apply" in request.POST
-        form = ReassignForm(request.POST if applying else None)
-        if applying and form.is_valid():
-            try:
-                count = services.case_assign_mediator(
-                    case_ids=queryset.values_list("pk", flat=True),
-                    mediator=form.cleaned_data["mediator"],
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-            else:
-                messages.success(request, _("%(count)s cases reassigned.") % {"count": count})
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "cases": queryset.select_related("mediator"),
-            "form": form,
-            "title": _("Reassign to another mediator"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/cases/case/reassign.html", context)
 
     # --- writes through services ------------------------------------------------------------------
 
@@ -591,8 +518,10 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["name", "credit_code"]
     filter_horizontal = ["members"]
 
+    inlines = [mediation.BusinessEscalationInline]
+
     def get_inlines(self, request, obj):
-        return [*self.inlines, *_EXTRA_BUSINESS_INLINES] if obj is not None else []
+        return self.inlines if obj is not None else []
 
     def has_delete_permission(self, request, obj=None):
         return False
