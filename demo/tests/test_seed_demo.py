@@ -14,11 +14,17 @@ from reminders.models import CaseReminder, UrgingNotice
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Seeded once for the module (it walks three months of cases), rolled back after it."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            out = StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
 
 
 def test_every_state_is_in_the_demo(demo):
