@@ -65,7 +65,7 @@ COMPLAINT = dict(
     demand="更换新冰箱", amount_claimed=Decimal("4299.00"),
 )
 
-# The path through the services to each state (each step: transition name, keyword arguments).
+# The path through the public services to each state (each step: an action of PUBLIC_STEPS).
 PATHS = {
     "submitted": [],
     "accepted": ["accept"],
@@ -80,26 +80,43 @@ PATHS = {
 }
 
 
-def step_kwargs(name):
+def run_step(name, case_id, actor):
+    """Take one step of PATHS through the public service a mediator's button runs (backoffice.actions)."""
+    from cases import services as cases
     from cases.models import TerminationGround
+    from mediation.services import appraisal, outcomes, transfers
+    from tests.factories import AppraisalBodyFactory
 
-    return {
-        "accept": {},
-        "transfer": {},
-        "record_reply": {"summary": "同意更换"},
-        "start_mediation": {"reason": "企业未答复"},
-        "request_appraisal": {"reason": "送检压缩机"},
-        "appraisal_done": {},
-        "resolve": {"terms": "更换新机", "money_recovered": Decimal("4299.00")},
-        "terminate": {"ground": TerminationGround.objects.get(code="T01"), "channel": "court", "explanation": "分歧大"},
-        "withdraw": {"reason": "已私下和解"},
-        "close": {"note": "回访满意"},
-    }[name]
+    steps = {
+        "accept": lambda: cases.case_accept(case_id=case_id, actor=actor),
+        "transfer": lambda: transfers.case_transfer(case_id=case_id, actor=actor),
+        "record_reply": lambda: transfers.case_record_reply(case_id=case_id, actor=actor, summary="同意更换"),
+        "start_mediation": lambda: cases.case_start_mediation(case_id=case_id, actor=actor, reason="企业未答复"),
+        "request_appraisal": lambda: appraisal.appraisal_request(
+            case_id=case_id, actor=actor, body=AppraisalBodyFactory(), items="送检压缩机"
+        ),
+        "appraisal_done": lambda: appraisal.appraisal_conclude(
+            case_id=case_id, actor=actor, conclusion="压缩机存在质量缺陷", responsible_party="business",
+            fee_borne_by="business",
+        ),
+        "resolve": lambda: outcomes.outcome_resolve(
+            case_id=case_id, actor=actor, remedies=[{"kind": "replacement", "amount": Decimal("4299.00")}],
+            terms="更换新机", money_recovered=Decimal("4299.00"),
+        ),
+        "terminate": lambda: outcomes.outcome_terminate(
+            case_id=case_id, actor=actor, ground=TerminationGround.objects.get(code="T01"), channel="court",
+            explanation="分歧大",
+        ),
+        "withdraw": lambda: cases.case_withdraw(case_id=case_id, actor=actor, reason="已私下和解"),
+        "close": lambda: cases.case_close(case_id=case_id, actor=actor, note="回访满意"),
+    }
+    steps[name]()
 
 
 @pytest.fixture
 def make_case(db, mediator, business):
     from cases import services
+    from cases.models import Case
 
     def make(state="submitted", *, actor=None, **overrides):
         actor = actor or mediator
@@ -109,8 +126,54 @@ def make_case(db, mediator, business):
             actor=actor, consumer=consumer, business=fields.pop("business", business), **fields
         )
         for name in PATHS[state]:
-            case = getattr(services, f"case_{name}")(case_id=case.pk, actor=actor, **step_kwargs(name))
+            run_step(name, case.pk, actor)
+        case = Case.objects.get(pk=case.pk)
         assert case.state == state
         return case
 
     return make
+
+
+# --- shared by the apps built on cases --------------------------------------------------------------------
+
+# A PDF's first bytes are enough for the content check (cases.validators sniffs the type from the content).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def appraisal_body(db):
+    from tests.factories import AppraisalBodyFactory
+
+    return AppraisalBodyFactory()
+
+
+@pytest.fixture
+def second_supervisor(db):
+    return _user_in("supervisor", first_name="副主管")
+
+
+@pytest.fixture
+def make_sheet(make_case):
+    """A case transferred through the real action, with its transfer sheet issued."""
+
+    def make(**overrides):
+        return make_case("transferred", **overrides).transfer_sheet
+
+    return make
+
+
+@pytest.fixture
+def other_business(db):
+    return BusinessFactory(name="别家公司")
+
+
+@pytest.fixture
+def other_business_user(other_business):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="business"))
+    other_business.members.add(user)
+    return user

@@ -1,11 +1,11 @@
 """Every write to a case: one function per business action, keyword-only, inside a transaction.
 
-Each transition runs through `_run_transition`, which checks the state and the actor's permission, lets the
-model's transition change the fields, and saves with the actor and the reason recorded in the history.
-Side effects (notices) are scheduled on commit.
+These are the public services of the actions whose whole meaning is the case's own (intake, screening, start of
+mediation, withdrawal, closing, assignment, edits). The actions that other apps own (transfer with its sheet, the
+business's answer, appraisal, outcomes with their documents) are public in those apps (mediation.services) and run
+their transition through the internal cases.transitions.
 """
 
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,97 +14,26 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from . import deadlines, ladder
+from core.audit import record_text, require_perm, save_audited
+
+from . import deadlines, ladder, transitions
 from .choices import OPEN_STATES, PauseKind
 from .models import (
     Business,
     Case,
     CaseNote,
-    CasePause,
     CaseRejectionGround,
     Consumer,
     Evidence,
-    TerminationGround,
 )
 from .numbering import next_number
 from .users import get_system_user
 from .validators import sniff_mime_type, validate_evidence_file
 
 
-class CaseConflictError(ValidationError):
-    """Someone else changed the case's state first; nothing of this attempt was saved."""
-
-
 def _resolve_actor(actor):
     return actor if actor is not None else get_system_user()
-
-
-def _lock_case(case_id):
-    return Case.objects.select_related("consumer", "business").get(pk=case_id)
-
-
-def _run_transition(case, name, *, actor, reason, check_permission=True, **kwargs):
-    """Run transition `name` on `case` as `actor`; the caller holds the transaction."""
-    method = getattr(case, name)
-    if not can_proceed(method, check_conditions=False):
-        raise ValidationError(
-            _("This action is not possible while the case is “%(state)s”.")
-            % {"state": case.get_state_display()},
-            code="invalid_transition",
-        )
-    if check_permission and not _is_system(actor) and not case.transition_allowed(name, actor):
-        raise PermissionDenied(_("You are not allowed to do this on this case."))
-    unmet = [str(c.message) for c in _transition_conditions(case, name) if not c(case)]
-    if unmet:
-        raise ValidationError(" ".join(unmet), code="condition")
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:  # a condition changed under us
-        raise ValidationError(str(exc), code="condition") from exc
-    _save(case, actor=actor, reason=reason)
-    return case
-
-
-def _is_system(actor):
-    """Automatic work (sweeps) runs as the system user, which holds no role but may run any transition."""
-    return actor.username == settings.SYSTEM_USERNAME and not actor.has_usable_password()
-
-
-def _transition_conditions(case, name):
-    meta = getattr(case, name)._django_fsm
-    found = meta.get_transition(case.state)
-    return found.conditions if found else []
-
-
-def _save(case, *, actor, reason, update_fields=None):
-    if update_fields is None:  # a transition or a pause: the deadlines or the state may have changed
-        ladder.reschedule(case)
-    case._history_user = actor
-    case._change_reason = reason
-    try:
-        case.save(update_fields=update_fields)
-    except ConcurrentTransition as exc:
-        raise CaseConflictError(
-            _("Someone else has just acted on this case; nothing was saved. Reload the case and try again."),
-            code="conflict",
-        ) from exc
-
-
-def save_audited(obj, actor, *, reason=None, update_fields=None):
-    """Save a case's part with the actor (and optional reason) recorded in its history."""
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.save(update_fields=update_fields)
-    return obj
-
-
-def record_text(message, **params):
-    """Texts kept in the case record are in the association's language, whoever is acting."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message) % params if params else str(message)
 
 
 def _today():
@@ -126,7 +55,7 @@ def case_register(
         case = Case(consumer=person, business=business, **fields)
         case.set_due_dates(deadlines.case_due_dates(case, pauses=()))
         case.full_clean(exclude=["state"])
-        _save(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
+        transitions.save_case(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
     return case
 
 
@@ -135,7 +64,7 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
     if not missing.strip():
         raise ValidationError(_("Say which material is missing."))
     with transaction.atomic():
-        case = _lock_case(case_id)
+        case = transitions.lock_case(case_id)
         require_perm(actor, "cases.screen_case")
         if case.state != "submitted":
             raise ValidationError(_("Material can only be requested before the screening decision."))
@@ -143,8 +72,8 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
             raise ValidationError(
                 _("The case is already waiting: %(kind)s.") % {"kind": case.get_pause_kind_display()}
             )
-        _open_pause(case, kind=PauseKind.SUPPLEMENT, reason=missing, actor=actor)
-        _save(
+        transitions.pause_open(case, kind=PauseKind.SUPPLEMENT, reason=missing, actor=actor)
+        transitions.save_case(
             case,
             actor=actor,
             reason=record_text(gettext_lazy("Supplementary material requested: %(missing)s"), missing=missing),
@@ -154,36 +83,16 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
 
 def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
     with transaction.atomic():
-        case = _lock_case(case_id)
+        case = transitions.lock_case(case_id)
         require_perm(actor, "cases.screen_case")
         if case.pause_kind != PauseKind.SUPPLEMENT:
             raise ValidationError(_("The case is not waiting for supplementary material."))
-        _close_pause(case, actor=actor)
+        transitions.pause_close(case, actor=actor)
         case.set_due_dates(deadlines.case_due_dates(case, deadlines.pauses_of(case)))
-        _save(
+        transitions.save_case(
             case, actor=actor, reason=record_text(gettext_lazy("Supplementary material received. %(note)s"), note=note)
         )
     return case
-
-
-def _open_pause(case, *, kind, reason, actor):
-    pause = save_audited(CasePause(case=case, kind=kind, reason=reason, started_on=_today()), actor)
-    case.pause_kind = kind
-    case.paused_on = pause.started_on
-
-
-def _close_pause(case, *, actor) -> None:
-    """End the open pause; the caller recomputes the due dates from all the case's pauses (case_due_dates)."""
-    pause = case.pauses.get(ended_on__isnull=True)
-    pause.ended_on = _today()
-    save_audited(pause, actor, update_fields=["ended_on"])
-    case.pause_kind = ""
-    case.paused_on = None
-
-
-def require_perm(actor, perm):
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("You are not allowed to do this on this case."))
 
 
 # --- screening --------------------------------------------------------------------------------------
@@ -192,14 +101,14 @@ def require_perm(actor, perm):
 def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
     """Accept (立案): the case number and the filing date are fixed and the handling deadline starts."""
     with transaction.atomic():
-        case = _lock_case(case_id)
+        case = transitions.lock_case(case_id)
         filed_on = _today()
         # Taken inside the transaction: if the transition is refused, the rollback returns the number.
         number = next_number(prefix="TS", year=filed_on.year)
         # The handling deadline and the mediation limit both count from filing (受理).
         case.filed_on = filed_on
         due_dates = deadlines.case_due_dates(case, deadlines.pauses_of(case))
-        return _run_transition(
+        return transitions.run(
             case,
             "accept",
             actor=actor,
@@ -214,12 +123,12 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
     """Reject (不予受理) with at least one ground; the notice for the consumer is generated and frozen."""
     grounds = list(grounds)
     with transaction.atomic():
-        case = _lock_case(case_id)
+        case = transitions.lock_case(case_id)
         for ground in grounds:
             CaseRejectionGround.objects.get_or_create(case=case, ground=ground)
         notice = render_rejection_notice(case=case, grounds=grounds, explanation=explanation)
         codes = ", ".join(g.code for g in grounds)
-        return _run_transition(
+        return transitions.run(
             case,
             "reject",
             actor=actor,
@@ -248,108 +157,21 @@ def render_rejection_notice(*, case, grounds, explanation) -> str:
 # --- handling -------------------------------------------------------------------------------------
 
 
-def case_transfer(*, case_id: int, actor, reason: str = "") -> Case:
-    with transaction.atomic():
-        case = _lock_case(case_id)
-        return _run_transition(
-            case,
-            "transfer",
-            actor=actor,
-            reason=reason or record_text(gettext_lazy("Transfer sheet sent to the business")),
-            at=timezone.now(),
-        )
-
-
-def case_record_reply(*, case_id: int, actor, summary: str) -> Case:
-    with transaction.atomic():
-        case = _lock_case(case_id)
-        return _run_transition(
-            case,
-            "record_reply",
-            actor=actor,
-            reason=record_text(gettext_lazy("Business replied")),
-            summary=summary,
-            at=timezone.now(),
-        )
-
-
 def case_start_mediation(*, case_id: int, actor, reason: str) -> Case:
     with transaction.atomic():
-        case = _lock_case(case_id)
-        return _run_transition(
+        case = transitions.lock_case(case_id)
+        return transitions.run(
             case, "start_mediation", actor=actor, reason=reason or record_text(gettext_lazy("Mediation started"))
-        )
-
-
-def case_request_appraisal(*, case_id: int, actor, reason: str) -> Case:
-    """Send a quality question to an appraisal body; the handling clock pauses with this reason."""
-    if not reason.strip():
-        raise ValidationError(_("Say what is to be appraised."))
-    with transaction.atomic():
-        case = _lock_case(case_id)
-        _run_transition(case, "request_appraisal", actor=actor, reason=reason, on=_today())
-        save_audited(
-            CasePause(case=case, kind=PauseKind.APPRAISAL, reason=reason, started_on=_today()), actor
-        )
-    return case
-
-
-def case_appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
-    """Appraisal concluded: the clock resumes; every due date is counted again from its start without the pauses."""
-    with transaction.atomic():
-        case = _lock_case(case_id)
-        if case.state == "appraisal" and case.pause_kind == PauseKind.APPRAISAL:
-            _close_pause(case, actor=actor)
-        return _run_transition(
-            case,
-            "appraisal_done",
-            actor=actor,
-            reason=reason or record_text(gettext_lazy("Appraisal concluded")),
-            due_dates=deadlines.case_due_dates(case, deadlines.pauses_of(case)),
-        )
-
-
-def case_resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, check_permission=True) -> Case:
-    with transaction.atomic():
-        case = _lock_case(case_id)
-        return _run_transition(
-            case,
-            "resolve",
-            actor=actor,
-            reason=record_text(gettext_lazy("Resolved: %(terms)s"), terms=terms),
-            check_permission=check_permission,
-            terms=terms,
-            money_recovered=money_recovered,
-            on=_today(),
-        )
-
-
-def case_terminate(*, case_id: int, actor, ground: TerminationGround, channel: str, explanation: str) -> Case:
-    """End mediation without agreement (e.g. T04 during appraisal); an open pause ends with the case."""
-    with transaction.atomic():
-        case = _lock_case(case_id)
-        if case.pause_kind and case.is_open:
-            _close_pause(case, actor=actor)
-        label = ground.code if ground else ""
-        return _run_transition(
-            case,
-            "terminate",
-            actor=actor,
-            reason=record_text(gettext_lazy("Mediation terminated (%(code)s): %(why)s"), code=label, why=explanation),
-            ground=ground,
-            channel=channel,
-            explanation=explanation,
-            on=_today(),
         )
 
 
 def case_withdraw(*, case_id: int, actor, reason: str, check_permission=True) -> Case:
     """The consumer withdraws (or settled privately); an open pause ends with the case."""
     with transaction.atomic():
-        case = _lock_case(case_id)
+        case = transitions.lock_case(case_id)
         if case.pause_kind and case.is_open:
-            _close_pause(case, actor=actor)
-        return _run_transition(
+            transitions.pause_close(case, actor=actor)
+        return transitions.run(
             case,
             "withdraw",
             actor=actor,
@@ -362,8 +184,8 @@ def case_withdraw(*, case_id: int, actor, reason: str, check_permission=True) ->
 
 def case_close(*, case_id: int, actor, note: str = "") -> Case:
     with transaction.atomic():
-        case = _lock_case(case_id)
-        return _run_transition(
+        case = transitions.lock_case(case_id)
+        return transitions.run(
             case, "close", actor=actor, reason=note or record_text(gettext_lazy("Closed")), note=note, at=timezone.now()
         )
 
@@ -382,7 +204,7 @@ def case_assign_mediator(*, case_ids, mediator, actor, reason: str) -> int:
     with transaction.atomic():
         for case in Case.objects.filter(pk__in=list(case_ids)).exclude(mediator=mediator):
             case.mediator = mediator
-            _save(
+            transitions.save_case(
                 case,
                 actor=actor,
                 reason=record_text(gettext_lazy("Assigned to %(user)s: %(why)s"), user=mediator, why=reason),
@@ -422,7 +244,7 @@ def case_update(*, case: Case, actor, reason: str, changed: list[str]) -> Case:
         raise ValidationError(_("Say why you change the case."))
     with transaction.atomic():
         case.full_clean(exclude=["state"])
-        _save(case, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
+        transitions.save_case(case, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
     return case
 
 
@@ -442,12 +264,12 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
 
 
 def case_answer_due_set(*, case: Case, actor, answer_due_on) -> Case:
-    """Record the business's answer date its transfer sheet gives (mediation.services.transfer_sheet_issue, which
-    computes it with deadlines.business_answer_due); the caller holds the transaction and the case."""
+    """Record the business's answer date its transfer sheet gives (mediation.services.transfers computes it with
+    deadlines.business_answer_due and copies it to the sheet); the caller holds the transaction and the case."""
     case.answer_due_on = answer_due_on
     case.set_due_dates(deadlines.case_due_dates(case, deadlines.pauses_of(case)))
     ladder.reschedule(case)
-    _save(
+    transitions.save_case(
         case,
         actor=actor,
         reason=record_text(gettext_lazy("Business's answer date set: %(date)s"), date=answer_due_on.isoformat()),
@@ -474,7 +296,7 @@ def case_deadlines_recompute(*, case_ids=None, actor=None, reason: str = "") -> 
             if all(getattr(case, name) == value for name, value in due_dates.items()):
                 continue
             case.set_due_dates(due_dates)
-            _save(case, actor=actor, reason=reason)
+            transitions.save_case(case, actor=actor, reason=reason)
             changed += 1
     return changed
 

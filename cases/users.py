@@ -19,3 +19,8 @@ def get_system_user():
 
 def is_supervisor(user) -> bool:
     return user.is_superuser or user.groups.filter(name=SUPERVISOR_GROUP).exists()
+
+
+def person_name(user) -> str:
+    """How a staff member or business user is named on documents and notices."""
+    return (user.get_full_name() or user.get_username()) if user else ""

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import follow_up_sweep as _follow_up_sweep
+from .services.follow_up import follow_up_sweep as _follow_up_sweep
 
 
 @shared_task(ignore_result=True)

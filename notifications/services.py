@@ -19,7 +19,7 @@ from django.template.base import TextNode, Variable, VariableNode
 from django.utils import timezone, translation
 from kombu.exceptions import KombuError
 
-from config import bulk
+from core import bulk
 
 from . import conf
 from .channels import InAppChannel, get_channel

@@ -12,7 +12,7 @@ from cases.choices import Category, DemandType, Nature
 from cases.models import Business
 from cases.validators import validate_evidence_file
 from mediation.models import Remedy, ReplyKind
-from mediation.services import validate_reply
+from mediation.services.transfers import validate_reply
 
 PHONE = r"^[0-9+\- ]{7,20}$"
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}

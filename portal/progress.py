@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import CaseState, PauseKind
 from cases.models import Case
 from mediation.models import BusinessReply, ConsumerResponse, FollowUp, TransferSheet
-from mediation.services import RATABLE_STATES
+from mediation.services.follow_up import RATABLE_STATES
 
 S = CaseState
 DONE, CURRENT, FAILED, TODO = "done", "current", "failed", "todo"

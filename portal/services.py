@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from cases.choices import Channel
 from cases.models import Business, Case
-from cases.services import case_register, evidence_add, record_text, save_audited
+from cases.services import case_register, evidence_add
 from cases.users import get_system_user
+from core.audit import record_text, save_audited
 
 from . import tracking
 

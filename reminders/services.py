@@ -34,7 +34,7 @@ from cases.choices import ReminderStep
 from cases.models import Case
 from cases.numbering import next_numbers
 from cases.users import SUPERVISOR_GROUP, get_system_user
-from config import bulk
+from core import bulk
 from documents.pdf import PdfDocument, render_pdf
 from notifications.models import Notification
 from notifications.services import Notice, notifications_enqueue_bulk, notifications_request_dispatch

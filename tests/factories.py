@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from cases.models import Business
+from mediation.models import AppraisalBody
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -29,3 +30,13 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     contact_person = "陈经理"
     phone = "021-55550001"
     email = factory.Sequence(lambda n: f"shop{n}@example.com")
+
+class AppraisalBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AppraisalBody
+
+    name = factory.Sequence(lambda n: f"示范市产品质量监督检验所{n}")
+    qualification = "CMA 2026000123"
+    scope = "家用电器、汽车零部件质量鉴定"
+    contact_person = "钱工"
+    phone = "021-66660001"

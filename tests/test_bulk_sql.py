@@ -1,4 +1,4 @@
-"""config.bulk: the guarded multi-row UPDATE and the INSERT ... ON CONFLICT DO NOTHING RETURNING, on SQLite and
+"""core.bulk: the guarded multi-row UPDATE and the INSERT ... ON CONFLICT DO NOTHING RETURNING, on SQLite and
 PostgreSQL alike."""
 
 from datetime import date
@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Sequence
-from config import bulk
+from core import bulk
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.history import ReadOnlyHistoryAdmin
+from core.admin import ReadOnlyHistoryAdmin
 
 from .models import CalendarOverride
 from .services import uncovered_years_ahead

@@ -16,7 +16,7 @@ def coverage_warnings(today: date) -> list[checks.CheckMessage]:
     return [
         checks.Warning(
             f"The working calendar has no official holiday data for {year}; "
-            "deadlines in that year assume Monday to Friday are working days.",
+            "deadlines in that year assume only the statutory holidays and weekends are rest days (provisional dates).",
             hint=(
                 "Upgrade the chinesecalendar package once the State Council notice is out, or enter the year's "
                 "holidays and make-up working days as calendar overrides in the admin."

@@ -69,7 +69,7 @@ def covered_years() -> set[int]:
 
 
 def is_year_covered(year: int) -> bool:
-    """Whether deadlines in ``year`` follow the official calendar rather than the Monday–Friday fallback."""
+    """Whether deadlines in ``year`` follow the official calendar rather than the statutory-holiday fallback."""
     return year in _package_years()
 
 

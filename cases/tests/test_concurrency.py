@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from cases import services
+from cases import services, transitions
 from cases.models import Case
-from cases.services import CaseConflictError
+from cases.transitions import CaseConflictError
 
 
 @pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(make_case, mediator):
     stale = Case.objects.get(pk=case.pk)
     services.case_accept(case_id=case.pk, actor=mediator)
     with pytest.raises(CaseConflictError), transaction.atomic():
-        services._run_transition(stale, "withdraw", actor=mediator, reason="x", why="x", on=case.received_at.date())
+        transitions.run(stale, "withdraw", actor=mediator, reason="x", why="x", on=case.received_at.date())
     assert Case.objects.get(pk=case.pk).state == "accepted"
 
 
@@ -46,7 +46,7 @@ def _race(functions):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_transactions_racing_on_postgres_one_wins(make_case, mediator):
     case = make_case("transferred")
-    original_lock = services._lock_case
+    original_lock = transitions.lock_case
     loaded = threading.Barrier(2)
 
     def lock_then_wait(case_id):
@@ -54,14 +54,14 @@ def test_two_transactions_racing_on_postgres_one_wins(make_case, mediator):
         loaded.wait()  # both have read `transferred` before either writes
         return found
 
-    services._lock_case = lock_then_wait
+    transitions.lock_case = lock_then_wait
     try:
         results = _race([
             lambda: services.case_start_mediation(case_id=case.pk, actor=mediator, reason="甲：转调解"),
             lambda: services.case_withdraw(case_id=case.pk, actor=mediator, reason="乙：撤诉"),
         ])
     finally:
-        services._lock_case = original_lock
+        transitions.lock_case = original_lock
     winners = [r for r in results if isinstance(r, Case)]
     losers = [r for r in results if isinstance(r, CaseConflictError)]
     assert len(winners) == 1 and len(losers) == 1, results

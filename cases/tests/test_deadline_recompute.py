@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from cases.models import Case
 from cases.users import get_system_user
-from mediation.services import case_transfer_with_sheet
+from mediation.services.transfers import case_transfer
 from workcalendar.models import CalendarOverride
 from workcalendar.services import CalendarNotCoveredWarning
 
@@ -36,7 +36,7 @@ def sheet_over_new_year(make_case, mediator, time_machine):
     _on(time_machine, date(2026, 12, 24))
     case = make_case("accepted")
     _on(time_machine, date(2026, 12, 25))
-    case_transfer_with_sheet(case_id=case.pk, actor=mediator)
+    case_transfer(case_id=case.pk, actor=mediator)
     return Case.objects.get(pk=case.pk)
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db.models import ProtectedError
 
+from backoffice.forms import RejectForm
 from cases import services
-from cases.forms import RejectForm
 from cases.models import RejectionGround, TerminationGround
 
 pytestmark = pytest.mark.django_db

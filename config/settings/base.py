@@ -37,7 +37,9 @@ LOCAL_APPS = [
     "reminders",
     "mediation",
     "reports",
+    "backoffice",
     "portal",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from cases import deadlines
 from cases.models import Case, CasePause, TerminationGround
+from conftest import PDF_BYTES
 from mediation.models import AppraisalRequest, CaseDocument
-from mediation.services import appraisal_conclude, appraisal_request, outcome_terminate
-
-from .conftest import PDF_BYTES
+from mediation.services.appraisal import appraisal_conclude, appraisal_request
+from mediation.services.outcomes import outcome_terminate
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 
 from cases.models import Case
 from cases.tests.test_concurrency import _race
-from mediation import services
 from mediation.models import TransferSheet
+from mediation.services import transfers
 
 
 @pytest.mark.postgres
@@ -16,8 +16,8 @@ def test_concurrent_transfers_get_distinct_gap_free_sheet_numbers(make_case, med
         "accepted", mediator=None
     )  # its transfer fails inside the race and must give its number back
     results = _race(
-        [(lambda pk=c.pk: services.case_transfer_with_sheet(case_id=pk, actor=mediator)) for c in cases]
-        + [lambda: services.case_transfer_with_sheet(case_id=refused.pk, actor=mediator)]
+        [(lambda pk=c.pk: transfers.case_transfer(case_id=pk, actor=mediator)) for c in cases]
+        + [lambda: transfers.case_transfer(case_id=refused.pk, actor=mediator)]
     )
     assert sum(isinstance(r, Case) for r in results) == 6, results
     numbers = sorted(TransferSheet.objects.values_list("number", flat=True))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mediation.models import Escalation, GovernmentReport, Publication
-from mediation.services import (
+from mediation.services.escalation import (
     escalation_decide,
     escalation_propose,
     escalation_publication_record,
@@ -203,7 +203,7 @@ def test_the_escalation_queue_lists_proposals(client, make_case, mediator, super
 
 
 def test_the_case_audit_trail_shows_mediation_records(make_case, mediator, supervisor):
-    from cases.audit import case_audit_trail
+    from backoffice.audit import case_audit_trail
 
     case = make_case("terminated")
     escalation = _propose(case, mediator)

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mediation.models import FollowUp
-from mediation.services import follow_up_record
+from mediation.services.follow_up import follow_up_record
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_phone_follow_up_from_the_case_page(client, make_case, mediator):
 
 
 def test_phone_follow_up_is_not_offered_on_open_cases_nor_to_business_users(make_case, business_user):
-    from mediation.services import follow_up_by_phone
+    from mediation.services.follow_up import follow_up_by_phone
 
     case = make_case("mediating")
     with pytest.raises(ValidationError):

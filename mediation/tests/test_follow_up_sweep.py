@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.users import get_system_user
 from mediation.models import FollowUp
-from mediation.services import follow_up_record, follow_up_sweep
+from mediation.services.follow_up import follow_up_record, follow_up_sweep
 from mediation.tasks import follow_up_sweep as follow_up_sweep_task
 
 pytestmark = pytest.mark.django_db

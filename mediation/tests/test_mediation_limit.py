@@ -11,10 +11,10 @@ from cases import deadlines
 from cases.models import Case, TerminationGround
 from cases.services import case_start_mediation
 from mediation.selectors import cases_past_mediation_limit
-from mediation.services import appraisal_conclude, appraisal_request
-from mediation.tests.factories import AppraisalBodyFactory
+from mediation.services.appraisal import appraisal_conclude, appraisal_request
 from reminders import selectors as overdue
 from reminders.services import deadlines_sweep
+from tests.factories import AppraisalBodyFactory
 
 pytestmark = pytest.mark.django_db
 FILED = date(2026, 3, 2)
@@ -50,7 +50,6 @@ def test_the_limit_counts_from_filing_not_from_the_start_of_mediation(make_case,
 
 
 def _appraisal(case, mediator, time_machine, start, end):
-    from mediation.tests.factories import AppraisalBodyFactory
 
     _on(time_machine, start)
     appraisal_request(case_id=case.pk, actor=mediator, body=AppraisalBodyFactory(), items="送检")

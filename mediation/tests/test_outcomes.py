@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from cases.models import Case, TerminationGround
 from mediation.models import CaseDocument, RemedyLine
-from mediation.services import outcome_resolve, outcome_terminate
+from mediation.services.outcomes import outcome_resolve, outcome_terminate
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.models import Case
 from cases.users import get_system_user
-from mediation import services
 from mediation.models import BusinessReply, ConsumerResponse, FollowUp, SheetMessage
+from mediation.services import follow_up, transfers
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def _offer(sheet, user, **kwargs):
         "amount": Decimal("3000.00"),
         "explanation": "同意退款",
     } | kwargs
-    return services.business_reply_submit(sheet_id=sheet.pk, actor=user, **data)
+    return transfers.business_reply_submit(sheet_id=sheet.pk, actor=user, **data)
 
 
 def test_a_reply_moves_the_case_to_replied_as_the_business_user(make_sheet, business_user, mediator):
@@ -70,7 +70,7 @@ def test_incomplete_replies_are_refused(make_sheet, business_user, data, field):
 def test_a_repair_offer_needs_no_amount_and_a_dispute_keeps_its_reasons(make_sheet, business_user):
     repair = _offer(make_sheet(), business_user, remedy="repair", amount=None)
     assert repair.amount is None
-    dispute = services.business_reply_submit(
+    dispute = transfers.business_reply_submit(
         sheet_id=make_sheet().pk,
         actor=business_user,
         kind="dispute",
@@ -85,7 +85,7 @@ def test_another_business_cannot_answer(make_sheet, other_business_user, mediato
     with pytest.raises(PermissionDenied):
         _offer(sheet, other_business_user)
     with pytest.raises(PermissionDenied):
-        services.sheet_message_add(sheet_id=sheet.pk, actor=other_business_user, body="我来看看")
+        transfers.sheet_message_add(sheet_id=sheet.pk, actor=other_business_user, body="我来看看")
     assert Case.objects.get(pk=sheet.case_id).state == "transferred"
     assert not SheetMessage.objects.exists()
 
@@ -109,17 +109,17 @@ def test_no_reply_once_the_association_mediates(make_sheet, business_user, media
 
 def test_business_messages_notify_the_mediator(make_sheet, business_user, mediator):
     sheet = make_sheet()
-    message = services.sheet_message_add(sheet_id=sheet.pk, actor=business_user, body="已联系消费者")
+    message = transfers.sheet_message_add(sheet_id=sheet.pk, actor=business_user, body="已联系消费者")
     assert message.side == "business" and message.history.get().history_user == business_user
     assert Notification.objects.get(template="mediation/business_message").recipient_user == mediator
     with pytest.raises(ValidationError):
-        services.sheet_message_add(sheet_id=sheet.pk, actor=business_user, body="   ")
+        transfers.sheet_message_add(sheet_id=sheet.pk, actor=business_user, body="   ")
 
 
 def test_accepting_the_offer_resolves_the_case_with_the_amount(make_sheet, business_user, mediator):
     sheet = make_sheet()
     _offer(sheet, business_user)
-    response = services.consumer_offer_respond(case_id=sheet.case_id, accept=True, comment="可以")
+    response = transfers.consumer_offer_respond(case_id=sheet.case_id, accept=True, comment="可以")
     case = Case.objects.get(pk=sheet.case_id)
     assert case.state == "resolved" and case.money_recovered == Decimal("3000.00")
     latest = case.history.first()
@@ -133,13 +133,13 @@ def test_accepting_the_offer_resolves_the_case_with_the_amount(make_sheet, busin
     notices = Notification.objects.filter(template="mediation/consumer_response", recipient_user=mediator)
     assert notices.count() == 2
     with pytest.raises(ValidationError):
-        services.consumer_offer_respond(case_id=sheet.case_id, accept=False)
+        transfers.consumer_offer_respond(case_id=sheet.case_id, accept=False)
 
 
 def test_refusing_the_offer_starts_mediation(make_sheet, business_user):
     sheet = make_sheet()
     _offer(sheet, business_user)
-    services.consumer_offer_respond(case_id=sheet.case_id, accept=False, comment="金额太低")
+    transfers.consumer_offer_respond(case_id=sheet.case_id, accept=False, comment="金额太低")
     case = Case.objects.get(pk=sheet.case_id)
     assert case.state == "mediating"
     assert "金额太低" in case.history.first().history_change_reason
@@ -147,18 +147,18 @@ def test_refusing_the_offer_starts_mediation(make_sheet, business_user):
 
 def test_a_dispute_is_not_put_to_the_consumer(make_sheet, business_user):
     sheet = make_sheet()
-    services.business_reply_submit(
+    transfers.business_reply_submit(
         sheet_id=sheet.pk, actor=business_user, kind="dispute", explanation="非质量问题"
     )
     with pytest.raises(ValidationError):
-        services.consumer_offer_respond(case_id=sheet.case_id, accept=True)
+        transfers.consumer_offer_respond(case_id=sheet.case_id, accept=True)
     assert Case.objects.get(pk=sheet.case_id).state == "replied"
 
 
 def test_accepting_the_demand_recovers_the_amount_the_business_states(make_sheet, business_user):
     sheet = make_sheet()
-    services.business_reply_submit(sheet_id=sheet.pk, actor=business_user, kind="accept", amount=None)
-    services.consumer_offer_respond(case_id=sheet.case_id, accept=True)
+    transfers.business_reply_submit(sheet_id=sheet.pk, actor=business_user, kind="accept", amount=None)
+    transfers.consumer_offer_respond(case_id=sheet.case_id, accept=True)
     assert Case.objects.get(pk=sheet.case_id).money_recovered == Decimal("0")
 
 
@@ -166,10 +166,10 @@ def test_the_consumer_rates_after_the_outcome(make_sheet, business_user):
     sheet = make_sheet()
     _offer(sheet, business_user)
     with pytest.raises(ValidationError):
-        services.consumer_rate(case_id=sheet.case_id, satisfaction=5)
-    services.consumer_offer_respond(case_id=sheet.case_id, accept=True)
-    follow_up = services.consumer_rate(case_id=sheet.case_id, satisfaction=4, comment="处理及时")
-    assert follow_up.channel == FollowUp.Channel.ONLINE and follow_up.recorded_by == get_system_user()
+        follow_up.consumer_rate(case_id=sheet.case_id, satisfaction=5)
+    transfers.consumer_offer_respond(case_id=sheet.case_id, accept=True)
+    rating = follow_up.consumer_rate(case_id=sheet.case_id, satisfaction=4, comment="处理及时")
+    assert rating.channel == FollowUp.Channel.ONLINE and rating.recorded_by == get_system_user()
 
 
 def test_the_case_page_shows_the_reply_and_the_consumer_response(client, make_sheet, business_user, mediator):
@@ -177,7 +177,7 @@ def test_the_case_page_shows_the_reply_and_the_consumer_response(client, make_sh
 
     sheet = make_sheet()
     _offer(sheet, business_user, explanation="愿意全额退款")
-    services.consumer_offer_respond(case_id=sheet.case_id, accept=False, comment="还要赔偿交通费")
+    transfers.consumer_offer_respond(case_id=sheet.case_id, accept=False, comment="还要赔偿交通费")
     client.force_login(mediator)
     page = client.get(reverse("admin:cases_case_change", args=[sheet.case_id])).content.decode()
     assert "愿意全额退款" in page and "3000.00" in page and "还要赔偿交通费" in page

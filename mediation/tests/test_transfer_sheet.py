@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from cases import services as case_services
 from cases.models import Case
-from mediation import services
 from mediation.documents import transfer_sheet_pdf
 from mediation.models import TransferSheet, TransferSheetDispatch
+from mediation.services import transfers
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ NUMBER = re.compile(r"ZB-\d{4}-\d{6}")
 
 def test_transfer_issues_a_numbered_sheet_with_the_complaint(make_case, mediator, business):
     case = make_case("accepted")
-    case = services.case_transfer_with_sheet(case_id=case.pk, actor=mediator)
+    case = transfers.case_transfer(case_id=case.pk, actor=mediator)
     sheet = TransferSheet.objects.get(case=case)
     assert case.state == "transferred"
     assert sheet.number == f"ZB-{sheet.issued_at.year}-000001"
@@ -86,7 +86,7 @@ def test_the_sheet_is_emailed_to_the_business_contact_with_a_portal_link(
 ):
     case = make_case("accepted")
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_transfer_with_sheet(case_id=case.pk, actor=mediator)
+        transfers.case_transfer(case_id=case.pk, actor=mediator)
     sheet = TransferSheet.objects.get(case=case)
     dispatch = sheet.dispatches.get()
     assert (
@@ -106,23 +106,23 @@ def test_the_sheet_is_emailed_to_the_business_contact_with_a_portal_link(
 def test_a_refused_transfer_issues_nothing_and_keeps_the_numbers_gap_free(make_case, mediator):
     unassigned = make_case("accepted", mediator=None)
     with pytest.raises(ValidationError):
-        services.case_transfer_with_sheet(case_id=unassigned.pk, actor=mediator)
+        transfers.case_transfer(case_id=unassigned.pk, actor=mediator)
     assert not TransferSheet.objects.exists() and Case.objects.get(pk=unassigned.pk).state == "accepted"
-    sheet = services.case_transfer_with_sheet(case_id=make_case("accepted").pk, actor=mediator).transfer_sheet
+    sheet = transfers.case_transfer(case_id=make_case("accepted").pk, actor=mediator).transfer_sheet
     assert sheet.number.endswith("-000001")
 
 
 def test_a_business_user_cannot_transfer(make_case, business_user):
     case = make_case("accepted")
     with pytest.raises(PermissionDenied):
-        services.case_transfer_with_sheet(case_id=case.pk, actor=business_user)
+        transfers.case_transfer(case_id=case.pk, actor=business_user)
     assert not TransferSheet.objects.exists()
 
 
 def test_without_an_email_address_the_sheet_is_issued_but_not_sent(make_case, mediator, business):
     business.email = ""
     business.save()
-    sheet = services.case_transfer_with_sheet(case_id=make_case("accepted").pk, actor=mediator).transfer_sheet
+    sheet = transfers.case_transfer(case_id=make_case("accepted").pk, actor=mediator).transfer_sheet
     assert not sheet.dispatches.exists() and sheet.contact_user is None
     assert not Notification.objects.filter(channel="email").exists()
 
@@ -132,7 +132,7 @@ def test_the_contact_account_is_the_member_with_the_contact_address(
 ):
     business.email = business_user.email.upper()
     business.save()
-    sheet = services.case_transfer_with_sheet(case_id=make_case("accepted").pk, actor=mediator).transfer_sheet
+    sheet = transfers.case_transfer(case_id=make_case("accepted").pk, actor=mediator).transfer_sheet
     assert sheet.contact_user == business_user
 
 
@@ -141,7 +141,7 @@ def test_resending_is_recorded_and_sends_a_fresh_link(
 ):
     sheet = make_sheet()
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.transfer_sheet_resend(
+        again = transfers.transfer_sheet_resend(
             case_id=sheet.case_id, actor=mediator, to_address="boss@example.com", note="原邮箱退信"
         )
     assert again.kind == TransferSheetDispatch.Kind.RESENT and again.sent_by == mediator
@@ -157,10 +157,10 @@ def test_resending_is_recorded_and_sends_a_fresh_link(
 def test_resending_needs_the_transfer_permission_and_an_open_case(make_sheet, business_user, mediator):
     sheet = make_sheet()
     with pytest.raises(PermissionDenied):
-        services.transfer_sheet_resend(case_id=sheet.case_id, actor=business_user)
+        transfers.transfer_sheet_resend(case_id=sheet.case_id, actor=business_user)
     case_services.case_withdraw(case_id=sheet.case_id, actor=mediator, reason="撤诉")
     with pytest.raises(ValidationError):
-        services.transfer_sheet_resend(case_id=sheet.case_id, actor=mediator)
+        transfers.transfer_sheet_resend(case_id=sheet.case_id, actor=mediator)
     assert sheet.dispatches.count() == 1
 
 
@@ -200,7 +200,7 @@ def test_the_case_page_shows_the_sheet_resends_it_and_messages_the_business(clie
 
 
 def test_sheet_actions_are_not_offered_without_a_sheet(client, make_case, mediator):
-    case = make_case("transferred")  # transferred by the core service alone: no sheet
+    case = make_case("accepted")  # every transfer issues a sheet: before it, there is none
     client.force_login(mediator)
     page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     assert reverse("admin:cases_case_act", args=[case.pk, "resend_transfer_sheet"]) not in page

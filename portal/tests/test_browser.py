@@ -13,9 +13,8 @@ import pytest
 from django.core import mail
 
 from cases.models import Case
+from conftest import PNG
 from mediation.models import FollowUp
-
-from .conftest import PNG
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

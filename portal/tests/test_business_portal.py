@@ -16,13 +16,12 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Case, Consumer, Evidence
-from mediation import services
+from conftest import PNG
 from mediation.links import portal_sheet_link
 from mediation.models import BusinessReply, TransferSheet
+from mediation.services import transfers
 from portal.access import LINK_SCOPE_KEY
 from tests.factories import UserFactory
-
-from .conftest import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +178,7 @@ def test_messages_from_the_portal(client, make_sheet, business_user):
 
 def _other_businesses_sheet(make_case, other_business, mediator):
     case = make_case("accepted", business=other_business)
-    return services.case_transfer_with_sheet(case_id=case.pk, actor=mediator).transfer_sheet
+    return transfers.case_transfer(case_id=case.pk, actor=mediator).transfer_sheet
 
 
 def test_another_businesss_sheet_is_not_found_by_id(

@@ -13,13 +13,12 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Business, Case, Evidence, RejectionGround
 from cases.users import get_system_user
-from mediation import services
+from conftest import PNG
 from mediation.models import FollowUp
+from mediation.services import transfers
 from notifications.models import Notification
 from portal import tracking
 from portal.services import PRIVACY_NOTICE_VERSION
-
-from .conftest import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +265,7 @@ def offered(client, make_sheet, business_user):
     sheet = make_sheet()
     secret = tracking.new_secret()
     Case.objects.filter(pk=sheet.case_id).update(tracking_secret_hash=tracking.secret_hash(secret))
-    services.business_reply_submit(
+    transfers.business_reply_submit(
         sheet_id=sheet.pk,
         actor=business_user,
         kind="offer",

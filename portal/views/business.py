@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import Evidence
-from mediation import selectors, services
+from mediation import selectors
 from mediation.documents import pdf_response
 from mediation.links import portal_link_user
 from mediation.models import TransferSheet
+from mediation.services import transfers
 
 from .. import ratelimits
 from ..access import LINK_SCOPE_KEY, business_portal
@@ -137,7 +138,7 @@ def sheet_reply(request, pk):
     sheet = _sheet_or_404(request, pk)
     form = ReplyForm(request.POST)
     if form.is_valid() and _run(
-        request, form, services.business_reply_submit, sheet_id=sheet.pk, **form.cleaned_data
+        request, form, transfers.business_reply_submit, sheet_id=sheet.pk, **form.cleaned_data
     ):
         messages.success(request, _("Your answer was sent to the consumer association."))
         return redirect("portal:sheet", pk=sheet.pk)
@@ -150,7 +151,7 @@ def sheet_message(request, pk):
     sheet = _sheet_or_404(request, pk)
     form = MessageForm(request.POST)
     if form.is_valid() and _run(
-        request, form, services.sheet_message_add, sheet_id=sheet.pk, body=form.cleaned_data["body"]
+        request, form, transfers.sheet_message_add, sheet_id=sheet.pk, body=form.cleaned_data["body"]
     ):
         messages.success(request, _("Your message was sent."))
         return redirect("portal:sheet", pk=sheet.pk)
@@ -165,7 +166,7 @@ def sheet_evidence_upload(request, pk):
     if form.is_valid() and _run(
         request,
         form,
-        services.business_evidence_add,
+        transfers.business_evidence_add,
         sheet_id=sheet.pk,
         file=form.cleaned_data["file"],
         description=form.cleaned_data["description"],

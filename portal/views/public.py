@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
-from mediation.services import consumer_offer_respond, consumer_rate
+from mediation.services.follow_up import consumer_rate
+from mediation.services.transfers import consumer_offer_respond
 from notifications.services import notification_enqueue
 
 from .. import ratelimits, tracking

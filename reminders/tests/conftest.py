@@ -39,3 +39,8 @@ def sweep(django_capture_on_commit_callbacks):
             return deadlines_sweep(**kwargs)
 
     return run
+
+
+def urging_mail(mailoutbox):
+    """The emails of the urging notices (the transfer sheets' own emails left out)."""
+    return [m for m in mailoutbox if "催办通知书" in m.subject]

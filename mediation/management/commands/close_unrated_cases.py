@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from mediation.services import follow_up_sweep
+from mediation.services.follow_up import follow_up_sweep
 
 
 class Command(BaseCommand):

@@ -1,0 +1,53 @@
+"""Pieces the back office's admins share."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from cases import services
+
+from ..forms import ReassignForm
+
+
+class CaseLinkMixin:
+    @admin.display(description=_("case"), ordering="case__number")
+    def case_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:cases_case_change", args=[obj.case_id]), obj.case)
+
+
+class ReassignMixin:
+    """The supervisors' bulk reassignment, on the case list and on the overdue view."""
+
+    def has_reassign_permission(self, request):
+        return request.user.has_perm("cases.reassign_case")
+
+    @admin.action(description=_("Reassign to another mediator"), permissions=["reassign"])
+    def reassign_cases(self, request, queryset):
+        applying = "apply" in request.POST
+        form = ReassignForm(request.POST if applying else None)
+        if applying and form.is_valid():
+            try:
+                count = services.case_assign_mediator(
+                    case_ids=queryset.values_list("pk", flat=True),
+                    mediator=form.cleaned_data["mediator"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("%(count)s cases reassigned.") % {"count": count})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "cases": queryset.select_related("mediator"),
+            "form": form,
+            "title": _("Reassign to another mediator"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/cases/case/reassign.html", context)
+

@@ -1,0 +1,550 @@
+"""The mediators' admin: case list, case page with the actions this user may take, every record of the case,
+the audit trail. Every write goes through a public service; the admin only gathers input and shows results.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from cases import services
+from cases.choices import HANDLING_STATES
+from cases.ladder import FIELDS as LADDER_FIELDS
+from cases.models import (
+    Business,
+    Case,
+    CaseNote,
+    CasePause,
+    Consumer,
+    Evidence,
+    Region,
+    RejectionGround,
+    TerminationGround,
+)
+from core.admin import ReadOnlyHistoryAdmin
+
+from ..actions import ACTIONS_BY_NAME, available_actions
+from ..audit import case_audit_trail
+from . import mediation, reminders
+from .base import ReassignMixin
+
+admin.site.site_header = _("Consumer Association Complaint Handling")
+admin.site.site_title = _("Complaint handling")
+admin.site.index_title = _("Workbench")
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("due_soon", _("Due within 3 days")),
+            ("paused", _("Clock paused")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        running = Q(state__in=HANDLING_STATES, pause_kind="")
+        if self.value() == "overdue":
+            return queryset.filter(running, due_on__lt=today)
+        if self.value() == "due_soon":
+            return queryset.filter(running, due_on__gte=today, due_on__lte=today + timedelta(days=3))
+        if self.value() == "paused":
+            return queryset.exclude(pause_kind="")
+        return queryset
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = [
+        "file",
+        "description",
+        "shared_with_business",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+class CaseNoteInline(admin.TabularInline):
+    model = CaseNote
+    extra = 1
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # notes are a record: add new ones, never rewrite old ones
+
+
+class CasePauseInline(admin.TabularInline):
+    model = CasePause
+    extra = 0
+    fields = ["kind", "reason", "started_on", "ended_on"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseRegisterForm(forms.ModelForm):
+    """Staff entry of a complaint: the consumer's details are entered with the case."""
+
+    consumer_name = forms.CharField(label=_("consumer's name"), max_length=100)
+    consumer_phone = forms.RegexField(
+        label=_("consumer's phone"),
+        regex=r"^[0-9+\- ]{7,20}$",
+        error_messages={"invalid": _("Enter a valid phone number.")},
+    )
+    consumer_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    consumer_address = forms.CharField(label=_("consumer's address"), max_length=255, required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "channel",
+            "received_at",
+            "business",
+            "product",
+            "purchased_on",
+            "amount_paid",
+            "nature",
+            "category",
+            "facts",
+            "demand_type",
+            "demand",
+            "amount_claimed",
+            "mediator",
+        ]
+
+    def consumer_data(self):
+        data = self.cleaned_data
+        return {
+            "name": data["consumer_name"],
+            "phone": data["consumer_phone"],
+            "id_number": data["consumer_id_number"],
+            "address": data["consumer_address"],
+        }
+
+
+class CaseChangeForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=_("Recorded in the case history."),
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "channel",
+            "business",
+            "product",
+            "purchased_on",
+            "amount_paid",
+            "nature",
+            "category",
+            "facts",
+            "demand_type",
+            "demand",
+            "amount_claimed",
+            "mediator",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.has_changed()
+            and set(self.changed_data) - {"change_reason"}
+            and not cleaned.get("change_reason")
+        ):
+            self.add_error("change_reason", _("Say why you change the case."))
+        return cleaned
+
+
+@admin.register(Case)
+class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
+    list_display = [
+        "display_number",
+        "state_badge",
+        "consumer_display",
+        "business",
+        "product",
+        "mediator",
+        "received_at",
+        "due_on",
+        "deadline_display",
+    ]
+    list_filter = [
+        "state",
+        OverdueFilter,
+        ("mediator", admin.RelatedOnlyFieldListFilter),
+        "nature",
+        "category",
+        "channel",
+        ("business", admin.RelatedOnlyFieldListFilter),
+        mediation.MediationLimitFilter,
+    ]
+    search_fields = ["number", "^consumer__phone", "business__name"]
+    search_help_text = _("Search by case number, consumer phone (beginning) or business name.")
+    list_select_related = ["consumer", "business", "mediator"]
+    show_full_result_count = False
+    list_per_page = 50
+    date_hierarchy = "received_at"
+    autocomplete_fields = ["business", "mediator"]
+    inlines = [
+        EvidenceInline,
+        CaseNoteInline,
+        CasePauseInline,
+        mediation.TransferSheetInline,
+        mediation.BusinessReplyInline,
+        mediation.SheetMessageInline,
+        mediation.AppraisalRequestInline,
+        mediation.RemedyLineInline,
+        mediation.CaseDocumentInline,
+        mediation.EscalationInline,
+        mediation.FollowUpInline,
+        reminders.CaseReminderInline,
+        reminders.CaseNotificationInline,
+    ]
+    change_form_template = "admin/cases/case/change_form.html"
+    actions = ["reassign_cases"]
+    readonly_fields = [
+        "state",
+        "number",
+        "consumer_summary",
+        "received_at",
+        "acceptance_due_on",
+        "filed_on",
+        "due_on",
+        "pause_kind",
+        "paused_on",
+        "mediation_due_on",
+        *LADDER_FIELDS,
+        "decided_on",
+        "rejection_grounds_display",
+        "rejection_explanation",
+        "rejection_notice",
+        "transferred_at",
+        "reply_summary",
+        "replied_at",
+        "agreement_terms",
+        "money_recovered",
+        "termination_ground",
+        "advised_channel",
+        "termination_explanation",
+        "withdrawal_reason",
+        "outcome_on",
+        "closing_note",
+        "closed_at",
+        "audit_trail",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = CaseChangeForm if obj is not None else CaseRegisterForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    _("Consumer"),
+                    {"fields": ["consumer_name", "consumer_phone", "consumer_id_number", "consumer_address"]},
+                ),
+                (_("Complaint"), {"fields": CaseRegisterForm.Meta.fields}),
+            ]
+        return [
+            (
+                _("Status"),
+                {
+                    "fields": [
+                        "state",
+                        "number",
+                        "received_at",
+                        "acceptance_due_on",
+                        "filed_on",
+                        "due_on",
+                        "pause_kind",
+                        "paused_on",
+                        "mediation_due_on",
+                    ]
+                },
+            ),
+            (
+                _("Reminders and urging"),
+                {"fields": ["next_reminder_on", "reminder_stage", *LADDER_FIELDS[3:]]},
+            ),
+            (_("Consumer"), {"fields": ["consumer_summary"]}),
+            (
+                _("Complaint"),
+                {"fields": [*CaseChangeForm.Meta.fields, "change_reason"]},
+            ),
+            (
+                _("Screening"),
+                {
+                    "classes": ["collapse"],
+                    "fields": [
+                        "decided_on",
+                        "rejection_grounds_display",
+                        "rejection_explanation",
+                        "rejection_notice",
+                    ],
+                },
+            ),
+            (
+                _("Handling and outcome"),
+                {
+                    "fields": [
+                        "transferred_at",
+                        "reply_summary",
+                        "replied_at",
+                        "agreement_terms",
+                        "money_recovered",
+                        "termination_ground",
+                        "advised_channel",
+                        "termination_explanation",
+                        "withdrawal_reason",
+                        "outcome_on",
+                        "closing_note",
+                        "closed_at",
+                    ]
+                },
+            ),
+            (_("History"), {"fields": ["audit_trail"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fields = list(self.readonly_fields)
+        if not obj.is_open:
+            fields += list(CaseChangeForm.Meta.fields) + ["change_reason"]
+        elif not request.user.has_perm("cases.reassign_case") and obj.mediator_id:
+            fields.append("mediator")
+        return fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases are records: they are closed, never deleted
+
+    # --- display ------------------------------------------------------------------------------
+
+    @admin.display(description=_("case"), ordering="number")
+    def display_number(self, obj):
+        return obj.number or _("#%(pk)s (not filed)") % {"pk": obj.pk}
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_badge(self, obj):
+        return format_html(
+            '<span class="case-state case-state-{}">{}</span>', obj.state, obj.get_state_display()
+        )
+
+    @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
+    def mediator_display(self, obj):
+        return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
+
+    @admin.display(description=_("consumer"))
+    def consumer_display(self, obj):
+        return f"{obj.consumer.name} {obj.consumer.masked_phone}"
+
+    @admin.display(description=_("deadline"))
+    def deadline_display(self, obj):
+        if obj.pause_kind:
+            return format_html('<span class="case-paused">{}</span>', _("paused"))
+        if obj.is_overdue():
+            days = (timezone.localdate() - obj.due_on).days
+            return format_html(
+                '<strong class="case-overdue">{}</strong>', _("%(days)s days overdue") % {"days": days}
+            )
+        return "—"
+
+    @admin.display(description=_("consumer"))
+    def consumer_summary(self, obj):
+        c = obj.consumer
+        return format_html(
+            "{}<br>{}: {}<br>{}: {}<br>{}: {}",
+            c.name,
+            _("phone"),
+            c.phone,
+            _("ID number"),
+            c.masked_id_number or "—",
+            _("address"),
+            c.address or "—",
+        )
+
+    @admin.display(description=_("rejection grounds"))
+    def rejection_grounds_display(self, obj):
+        return "；".join(str(g) for g in obj.rejection_grounds.all()) or "—"
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj):
+        from django.template.loader import render_to_string
+
+        return render_to_string("admin/cases/case/audit_trail.html", {"entries": case_audit_trail(obj)})
+
+    # --- writes through services ------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            case = services.case_register(
+                actor=request.user,
+                consumer=form.consumer_data(),
+                business=form.cleaned_data["business"],
+                reason=services.record_text(_("Registered by staff")),
+                **{
+                    k: v
+                    for k, v in form.cleaned_data.items()
+                    if k in CaseRegisterForm.Meta.fields and k != "business"
+                },
+            )
+            obj.pk = case.pk
+            obj._state.adding = False
+            return
+        services.case_update(
+            case=obj,
+            actor=request.user,
+            reason=form.cleaned_data.get("change_reason", ""),
+            changed=[f for f in form.changed_data if f != "change_reason"],
+        )
+
+    def save_formset(self, request, form, formset, change):
+        for item in formset.save(commit=False):
+            if isinstance(item, Evidence):
+                services.evidence_save(item=item, actor=request.user)
+            elif isinstance(item, CaseNote) and item.pk is None:
+                services.case_add_note(case_id=item.case_id, actor=request.user, body=item.body)
+        formset.save_m2m()
+
+    # --- actions -------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name=f"{info[0]}_{info[1]}_act",
+            ),
+        ] + super().get_urls()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["case_actions"] = available_actions(obj, request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def action_view(self, request, object_id, action):
+        case = get_object_or_404(Case.objects.select_related("consumer", "business"), pk=object_id)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied
+        spec = ACTIONS_BY_NAME.get(action)
+        change_url = reverse("admin:cases_case_change", args=[case.pk])
+        if spec is None or not spec.available_to(case, request.user):
+            messages.error(request, _("This action is not available for this case (now)."))
+            return redirect(change_url)
+        if request.method == "POST":
+            form = spec.get_form(case, request.user, request.POST, request.FILES)
+        else:
+            form = spec.get_form(case, request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                spec.service(case_id=case.pk, actor=request.user, **form.service_kwargs())
+            except PermissionDenied as exc:
+                messages.error(request, str(exc) or _("You are not allowed to do this on this case."))
+                return redirect(change_url)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "case": case,
+            "original": case,
+            "action": spec,
+            "form": form,
+            "title": f"{spec.label} — {case}",
+            "missing": case.missing_material() if action == "accept" else [],
+        }
+        return TemplateResponse(request, "admin/cases/case/action_form.html", context)
+
+
+@admin.register(Consumer)
+class ConsumerAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "masked_phone_display", "created_at"]
+    search_fields = ["name", "^phone"]
+
+    @admin.display(description=_("phone"))
+    def masked_phone_display(self, obj):
+        return obj.masked_phone
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Business)
+class BusinessAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "credit_code", "region", "contact_person", "phone", "email"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
+    search_fields = ["name", "credit_code"]
+    filter_horizontal = ["members"]
+
+    inlines = [mediation.BusinessEscalationInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # businesses keep their region (PROTECT)
+
+
+class GroundAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["code", "label_zh", "label_en", "source", "advised_channel", "is_active", "sort_order"]
+    list_filter = ["source", "is_active", "advised_channel"]
+    list_editable = ["is_active"]
+    search_fields = ["code", "label_zh", "label_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: used grounds stay readable on old cases
+
+
+admin.site.register(RejectionGround, GroundAdmin)
+admin.site.register(TerminationGround, GroundAdmin)

@@ -1,0 +1,325 @@
+"""Mediation's records on the case page (read-only: they are written by the case-page actions and the portal),
+transfer sheets, the register of appraisal bodies, the supervisors' escalation queue, and the issued PDFs."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from mediation.documents import pdf_response
+from mediation.models import (
+    AppraisalBody,
+    AppraisalRequest,
+    BusinessReply,
+    CaseDocument,
+    Escalation,
+    FollowUp,
+    RemedyLine,
+    SheetMessage,
+    TransferSheet,
+)
+from mediation.selectors import cases_past_mediation_limit
+
+from .base import CaseLinkMixin
+
+
+class ReadOnlyInline(WrittenByServices, admin.TabularInline):
+    """Records written by services only: shown, never added or edited here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+    template = "admin/edit_inline/stacked.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+    fields = ["channel", "satisfaction", "comment", "recorded_by", "recorded_at"]
+
+
+class AppraisalRequestInline(ReadOnlyInline):
+    model = AppraisalRequest
+    fields = [
+        "body", "items", "status", "requested_on", "received_on", "fee", "fee_advanced_by", "conclusion",
+        "conclusion_file", "responsible_party", "fee_borne_by",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("body")
+
+
+class RemedyLineInline(ReadOnlyInline):
+    model = RemedyLine
+    fields = ["kind", "amount", "description"]
+
+
+class CaseDocumentInline(ReadOnlyInline):
+    model = CaseDocument
+    fields = ["number", "title", "issued_at", "issued_by", "pdf_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("issued_by")
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:mediation_casedocument_pdf", args=[obj.pk]), _("Download"))
+
+
+class EscalationInline(ReadOnlyInline):
+    model = Escalation
+    fk_name = "case"
+    fields = [
+        "kind", "status", "reasons", "proposed_by", "proposed_at", "decided_by", "decided_at", "decision_note",
+        "records",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("proposed_by", "decided_by")
+            .prefetch_related("reports", "publications")
+        )
+
+    @admin.display(description=_("reports and publications"))
+    def records(self, obj):
+        reports = format_html_join(
+            "", "<li>{} {}：{}</li>",
+            ((r.reported_on, r.department, r.reply or "—") for r in obj.reports.all()),
+        )
+        publications = format_html_join(
+            "", "<li>{} {}《{}》{} {}</li>",
+            (
+                (p.published_on, p.outlet, p.title, p.summary,
+                 format_html('<a href="{}" rel="noopener">{}</a>', p.link, p.link) if p.link else "")
+                for p in obj.publications.all()
+            ),
+        )
+        return format_html("<ul>{}{}</ul>", reports, publications) if reports or publications else "—"
+
+
+class BusinessEscalationInline(EscalationInline):
+    fk_name = "business"
+    fields = ["case", *EscalationInline.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("case")
+
+
+class MediationLimitFilter(admin.SimpleListFilter):
+    """Cases that reached the mediation limit (CASE_MEDIATION_WORKING_DAYS working days from filing, pauses not
+    counted) without agreement: flagged for termination (ground T03)."""
+
+    title = _("mediation limit")
+    parameter_name = "mediation_limit"
+
+    def lookups(self, request, model_admin):
+        return [("reached", _("Reached: terminate (T03)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "reached":
+            return cases_past_mediation_limit(queryset)
+        return queryset
+
+
+
+
+@admin.register(AppraisalBody)
+class AppraisalBodyAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "qualification", "contact_person", "phone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "scope"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: requests keep their body
+
+
+@admin.register(Escalation)
+class EscalationAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
+    """The supervisors' queue: decisions are taken on the case page ("Decide on escalation")."""
+
+    list_display = ["case_link", "business", "kind", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["case", "business", "proposed_by", "decided_by"]
+    search_fields = ["case__number", "business__name"]
+    show_full_result_count = False
+
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["number", "title", "case", "issued_at", "issued_by", "pdf_link"]
+    list_filter = ["kind"]
+    list_select_related = ["case", "issued_by"]
+    search_fields = ["number", "case__number"]
+    show_full_result_count = False
+    pdf_link = CaseDocumentInline.pdf_link
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="mediation_casedocument_pdf"),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk):
+        document = get_object_or_404(CaseDocument, pk=pk)
+        if not self.has_view_permission(request, document):
+            raise PermissionDenied
+        return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def pdf_url(sheet):
+    return reverse("admin:mediation_transfersheet_pdf", args=[sheet.pk])
+
+
+class TransferSheetInline(WrittenByServices, admin.StackedInline):
+    model = TransferSheet
+    extra = 0
+    fields = [
+        "number",
+        "business",
+        "answer_by",
+        "issued_by",
+        "issued_at",
+        "pdf",
+        "dispatches_display",
+        "content",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = _("transfer sheet")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("business", "issued_by")
+            .prefetch_related("dispatches__sent_by", "dispatches__notification")
+        )
+
+    @admin.display(description=_("PDF"))
+    def pdf(self, obj):
+        return format_html('<a href="{}">{}</a>', pdf_url(obj), _("Download the PDF"))
+
+    @admin.display(description=_("sent"))
+    def dispatches_display(self, obj):
+        rows = [
+            (
+                localtime(d.sent_at).strftime("%Y-%m-%d %H:%M"),
+                d.get_kind_display(),
+                d.to_address,
+                d.sent_by,
+                d.notification.get_status_display() if d.notification else "—",
+                d.note,
+            )
+            for d in obj.dispatches.all()
+        ]
+        if not rows:
+            return _(
+                "Not sent: the business has no email address. Print the PDF, or send it again to an address."
+            )
+        return format_html_join(mark_safe("<br>"), "{} · {} · {} · {} · {} {}", rows)
+
+
+class BusinessReplyInline(WrittenByServices, admin.StackedInline):
+    model = BusinessReply
+    extra = 0
+    fields = [
+        "kind",
+        "remedy",
+        "amount",
+        "explanation",
+        "is_late",
+        "submitted_by",
+        "submitted_at",
+        "consumer_response",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = _("business's answer and the consumer's response")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("submitted_by", "consumer_response")
+
+    @admin.display(description=_("consumer's response"))
+    def consumer_response(self, obj):
+        response = getattr(obj, "consumer_response", None)
+        if response is None:
+            return _("No response yet.") if obj.consumer_can_decide else "—"
+        return format_html(
+            "<strong>{}</strong> · {}<br>{}",
+            response.get_decision_display(),
+            localtime(response.responded_at).strftime("%Y-%m-%d %H:%M"),
+            response.comment or "",
+        )
+
+
+class SheetMessageInline(WrittenByServices, admin.TabularInline):
+    model = SheetMessage
+    extra = 0
+    fields = ["created_at", "side", "author", "body"]
+    readonly_fields = fields
+    verbose_name_plural = _("messages with the business")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+
+
+@admin.register(TransferSheet)
+class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
+    list_display = ["number", "case_link", "business", "answer_by", "issued_at", "answered"]
+    list_select_related = ["case", "business", "reply"]
+    search_fields = ["number", "case__number", "business__name"]
+    date_hierarchy = "issued_at"
+    show_full_result_count = False
+    fields = [
+        "number",
+        "case_link",
+        "business",
+        "answer_by",
+        "issued_by",
+        "issued_at",
+        "contact_user",
+        "pdf",
+        "content",
+    ]
+    readonly_fields = fields
+
+
+    @admin.display(description=_("answered"), boolean=True)
+    def answered(self, obj):
+        return hasattr(obj, "reply")
+
+    @admin.display(description=_("PDF"))
+    def pdf(self, obj):
+        return format_html('<a href="{}">{}</a>', pdf_url(obj), _("Download the PDF"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="mediation_transfersheet_pdf"
+            ),
+        ] + super().get_urls()
+
+    def pdf_view(self, request, pk):
+        sheet = get_object_or_404(TransferSheet, pk=pk)
+        if not self.has_view_permission(request, sheet):
+            raise PermissionDenied
+        return pdf_response(sheet)

@@ -1,0 +1,358 @@
+"""Forms of the case page's actions: each gathers the arguments of one public service (service_kwargs)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import DisputeChannel
+from cases.models import RejectionGround, TerminationGround
+from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party, RemedyLine
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason / note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def service_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class RequiredReasonForm(ReasonForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RejectForm(forms.Form):
+    grounds = forms.ModelMultipleChoiceField(
+        label=_("Rejection grounds"),
+        queryset=RejectionGround.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one rejection ground.")},
+    )
+    explanation = forms.CharField(
+        label=_("Explanation to the consumer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Explain the rejection to the consumer.")},
+    )
+
+    def service_kwargs(self):
+        return {"grounds": self.cleaned_data["grounds"], "explanation": self.cleaned_data["explanation"]}
+
+
+class SupplementForm(forms.Form):
+    missing = forms.CharField(
+        label=_("Material the consumer must supply"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_kwargs(self):
+        return {"missing": self.cleaned_data["missing"]}
+
+
+class SupplementReceivedForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was received"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def service_kwargs(self):
+        return {"note": self.cleaned_data["note"]}
+
+
+class ReplyForm(forms.Form):
+    summary = forms.CharField(label=_("The business's answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def service_kwargs(self):
+        return {"summary": self.cleaned_data["summary"]}
+
+
+
+
+class TerminateBaseForm(forms.Form):
+    ground = forms.ModelChoiceField(
+        label=_("Termination ground"), queryset=TerminationGround.objects.filter(is_active=True)
+    )
+    channel = forms.ChoiceField(label=_("Channel advised to the consumer"), choices=DisputeChannel.choices)
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Closing note (follow-up result)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def service_kwargs(self):
+        return {"note": self.cleaned_data["note"]}
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class ReassignForm(forms.Form):
+    mediator = UserChoiceField(
+        label=_("New mediator in charge"),
+        queryset=get_user_model().objects.filter(groups__name="mediator", is_active=True).order_by("first_name"),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+MONEY = {"min_value": Decimal("0"), "max_digits": 12, "decimal_places": 2}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CaseForm(forms.Form):
+    """A form built for one case (choices and initial values may depend on it)."""
+
+    def __init__(self, data=None, files=None, *, case=None, **kwargs):
+        self.case = case
+        super().__init__(data, files, **kwargs)
+
+
+class AppraisalRequestForm(CaseForm):
+    body = forms.ModelChoiceField(
+        label=_("Appraisal body"), queryset=AppraisalBody.objects.filter(is_active=True).order_by("name")
+    )
+    items = forms.CharField(label=_("Items to appraise"), widget=forms.Textarea(attrs={"rows": 3}))
+    fee = forms.DecimalField(label=_("Fee (yuan)"), required=False, **MONEY)
+    fee_advanced_by = forms.ChoiceField(
+        label=_("Fee advanced by"), choices=[("", "—"), *Party.choices], required=False
+    )
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class AppraisalConclusionForm(CaseForm):
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))
+    conclusion_file = forms.FileField(
+        label=_("Conclusion document"), required=False,
+        help_text=_("The body's written conclusion (PDF or photo)."),
+    )
+    received_on = forms.DateField(label=_("Conclusion received on"), widget=DateInput, initial=timezone.localdate)
+    responsible_party = forms.ChoiceField(label=_("Party found responsible"), choices=Party.choices)
+    fee = forms.DecimalField(
+        label=_("Final fee (yuan)"), required=False, help_text=_("Leave empty to keep the fee recorded."), **MONEY
+    )
+    fee_borne_by = forms.ChoiceField(
+        label=_("Fee borne by"), choices=Party.choices,
+        help_text=_("Normally the party the conclusion finds responsible."),
+    )
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class ResolveForm(CaseForm):
+    """One amount and one line of details per remedy; a remedy is recorded when either is filled in."""
+
+    terms = forms.CharField(
+        label=_("Agreement terms"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("Leave empty to write them from the remedies."),
+    )
+    money_recovered = forms.DecimalField(
+        label=_("Money recovered for the consumer (yuan)"), required=False,
+        help_text=_("Leave empty to use the sum of the amounts."), **MONEY,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in RemedyLine.Kind.choices:
+            if kind != RemedyLine.Kind.APOLOGY:
+                self.fields[f"{kind}_amount"] = forms.DecimalField(
+                    label=_("%(remedy)s: amount (yuan)") % {"remedy": label}, required=False, **MONEY
+                )
+            self.fields[f"{kind}_details"] = forms.CharField(
+                label=_("%(remedy)s: details") % {"remedy": label}, required=False, max_length=500
+            )
+        # Remedies first, then the terms and the money recovered.
+        self.order_fields([name for name in self.fields if name not in ("terms", "money_recovered")])
+
+    def remedies(self):
+        data = self.cleaned_data
+        lines = []
+        for kind in RemedyLine.Kind.values:
+            amount, details = data.get(f"{kind}_amount"), data.get(f"{kind}_details", "")
+            if amount is not None or details:
+                lines.append({"kind": kind, "amount": amount, "description": details})
+        return lines
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.remedies():
+            raise forms.ValidationError(_("Record at least one remedy of the agreement."))
+        return cleaned
+
+    def service_kwargs(self):
+        return {
+            "remedies": self.remedies(),
+            "terms": self.cleaned_data["terms"],
+            "money_recovered": self.cleaned_data["money_recovered"],
+        }
+
+
+class TerminateForm(CaseForm, TerminateBaseForm):
+    """The termination's fields, with the ground suggested by the case: T04 during appraisal (no agreement on the
+    body or the fee), T03 once the mediation period has run out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.case
+
+        code = None
+        if case is not None and case.state == "appraisal":
+            code = "T04"
+        elif case is not None and case.mediation_limit_reached_on:
+            code = "T03"
+        ground = self.fields["ground"].queryset.filter(code=code).first() if code else None
+        if ground is not None:
+            self.fields["ground"].initial = ground.pk
+            self.fields["channel"].initial = ground.advised_channel
+
+
+class PhoneFollowUpForm(CaseForm):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect, help_text=_("5 = very satisfied, 1 = very dissatisfied."),
+    )
+    comment = forms.CharField(label=_("What the consumer said"), widget=forms.Textarea(attrs={"rows": 3}),
+                              required=False)
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class EscalationProposeForm(CaseForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Escalation.Kind.choices)
+    reasons = forms.CharField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("E.g. many consumers affected, danger to consumers, serious harm left unresolved."),
+    )
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class EscalationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        who = obj.proposed_by.get_full_name() or obj.proposed_by.get_username()
+        return f"{obj.get_kind_display()} · {who} · {obj.reasons[:60]}"
+
+
+class EscalationDecideForm(CaseForm):
+    escalation = EscalationChoiceField(label=_("Proposal"), queryset=Escalation.objects.none())
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("Required when refusing."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = Escalation.objects.filter(case=self.case, status=Escalation.Status.PROPOSED)
+        if user is not None:
+            pending = pending.exclude(proposed_by=user)
+        self.fields["escalation"].queryset = pending.select_related("proposed_by")
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {"escalation_id": data["escalation"].pk, "approve": data["decision"] == "approve", "note": data["note"]}
+
+
+def _approved(case, kind):
+    return Escalation.objects.filter(case=case, kind=kind, status=Escalation.Status.APPROVED).select_related(
+        "proposed_by"
+    )
+
+
+class ReportForm(CaseForm):
+    escalation = EscalationChoiceField(label=_("Approved escalation"), queryset=Escalation.objects.none())
+    department = forms.CharField(label=_("Department"), max_length=200)
+    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput, initial=timezone.localdate)
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    replied_on = forms.DateField(label=_("Replied on"), widget=DateInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escalation"].queryset = _approved(self.case, Escalation.Kind.REPORT)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reply") and not cleaned.get("replied_on"):
+            self.add_error("replied_on", _("Say when the department replied."))
+        return cleaned
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["escalation_id"] = data.pop("escalation").pk
+        return data
+
+
+class ReportChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.department} · {obj.reported_on}"
+
+
+class ReportReplyForm(CaseForm):
+    report = ReportChoiceField(label=_("Report"), queryset=GovernmentReport.objects.none())
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    replied_on = forms.DateField(label=_("Replied on"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = GovernmentReport.objects.filter(escalation__case=self.case, reply="")
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["report_id"] = data.pop("report").pk
+        return data
+
+
+class PublicationForm(CaseForm):
+    escalation = EscalationChoiceField(label=_("Approved escalation"), queryset=Escalation.objects.none())
+    outlet = forms.CharField(label=_("Outlet"), max_length=200)
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput, initial=timezone.localdate)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the public page: no consumer's name, phone or other personal data."),
+    )
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escalation"].queryset = _approved(self.case, Escalation.Kind.PUBLICITY)
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["escalation_id"] = data.pop("escalation").pk
+        return data
+
+
+class ResendSheetForm(forms.Form):
+    to_address = forms.EmailField(
+        label=_("Send to"),
+        required=False,
+        help_text=_("Leave empty to send to the business's contact address."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def service_kwargs(self):
+        return {"to_address": self.cleaned_data["to_address"], "note": self.cleaned_data["note"]}
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message to the business"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def service_kwargs(self):
+        return {"body": self.cleaned_data["body"]}

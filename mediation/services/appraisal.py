@@ -1,0 +1,102 @@
+"""Appraisal (鉴定): the question sent to a qualified body while the clock pauses, and its conclusion."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases import transitions
+from cases.models import Case
+from cases.validators import sniff_mime_type, validate_evidence_file
+from core.audit import record_text, require_text, save_audited
+from core.dates import today
+
+from ..models import (
+    AppraisalBody,
+    AppraisalRequest,
+)
+
+# --- appraisal (鉴定) ------------------------------------------------------------------------------------
+
+
+def appraisal_request(
+    *, case_id: int, actor, body: AppraisalBody, items: str, fee: Decimal | None = None, fee_advanced_by: str = ""
+) -> AppraisalRequest:
+    """Send the quality question to an appraisal body: the case moves to `appraisal` and its clock pauses."""
+    require_text(items, _("Say what is to be appraised."))
+    if body is None or not body.is_active:
+        raise ValidationError(_("Choose an active appraisal body from the register."))
+    with transaction.atomic():
+        case = transitions.request_appraisal(
+            case_id=case_id,
+            actor=actor,
+            reason=record_text(gettext_lazy("Appraisal by %(body)s: %(items)s"), body=body.name, items=items),
+        )
+        request = AppraisalRequest(
+            case=case, body=body, items=items, requested_on=case.paused_on, fee=fee,
+            fee_advanced_by=fee_advanced_by, requested_by=actor,
+        )
+        request.full_clean()
+        save_audited(request, actor)
+    return request
+
+
+def appraisal_conclude(
+    *,
+    case_id: int,
+    actor,
+    conclusion: str,
+    responsible_party: str,
+    fee_borne_by: str,
+    conclusion_file=None,
+    fee: Decimal | None = None,
+    received_on: date | None = None,
+) -> Case:
+    """Record the body's conclusion: the case returns to `mediating`, its due date moved by the paused days.
+
+    The fee is borne by the party the conclusion finds responsible unless the parties agreed otherwise; both are
+    recorded. A case sent to appraisal before the register existed has no request row: the conclusion is then
+    kept in the case's history only.
+    """
+    require_text(conclusion, _("Record the appraisal's conclusion."))
+    received_on = received_on or today()
+    if received_on > today():
+        raise ValidationError(_("The conclusion cannot be received in the future."))
+    if conclusion_file:
+        validate_evidence_file(conclusion_file)
+    with transaction.atomic():
+        request = (
+            AppraisalRequest.objects.select_for_update()
+            .select_related("body")
+            .filter(case_id=case_id, status=AppraisalRequest.Status.OPEN)
+            .first()
+        )
+        if request is not None and received_on < request.requested_on:
+            raise ValidationError(_("The conclusion cannot be received before the appraisal was requested."))
+        body = request.body.name if request else "—"
+        case = transitions.appraisal_done(
+            case_id=case_id,
+            actor=actor,
+            reason=record_text(
+                gettext_lazy("Appraisal concluded (%(body)s): %(conclusion)s"), body=body, conclusion=conclusion
+            ),
+        )
+        if request is not None:
+            request.status = AppraisalRequest.Status.CONCLUDED
+            request.conclusion = conclusion
+            request.received_on = received_on
+            request.responsible_party = responsible_party
+            request.fee_borne_by = fee_borne_by
+            if fee is not None:
+                request.fee = fee
+            if conclusion_file:
+                request.conclusion_content_type = sniff_mime_type(conclusion_file)
+                request.conclusion_file = conclusion_file
+            request.full_clean()
+            save_audited(request, actor)
+    return case
+
+
