@@ -242,6 +242,8 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "acceptance_due_on",
         "filed_on",
         "due_on",
+        "answer_due_on",
+        "deadlines_provisional",
         "pause_kind",
         "paused_on",
         "mediation_due_on",
@@ -289,15 +291,28 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                         "acceptance_due_on",
                         "filed_on",
                         "due_on",
+                        "answer_due_on",
+                        "mediation_due_on",
+                        "deadlines_provisional",
                         "pause_kind",
                         "paused_on",
-                        "mediation_due_on",
                     ]
                 },
             ),
             (
                 _("Reminders and urging"),
-                {"fields": ["next_reminder_on", "reminder_stage", *LADDER_FIELDS[3:]]},
+                {
+                    "fields": [
+                        "next_reminder_on",
+                        "answer_reminder_stage",
+                        "answer_reminder_stage_on",
+                        "reminder_stage",
+                        "reminder_stage_on",
+                        "supervisor_queue_since",
+                        "escalation_candidate_since",
+                        "mediation_limit_reached_on",
+                    ]
+                },
             ),
             (_("Consumer"), {"fields": ["consumer_summary"]}),
             (

@@ -75,14 +75,17 @@ class CaseNotificationInline(WrittenByServices, GenericTabularInline):
 class UrgingNoticeAdmin(WrittenByServices, CaseLinkMixin, admin.ModelAdmin):
     """Urging notices as issued; nothing here changes one. The PDF is laid out from the frozen text."""
 
-    list_display = ["number", "case_link", "business_name", "round", "deadline", "issued_on", "sent_to", "pdf"]
+    list_display = [
+        "number", "case_link", "business_name", "round", "deadline", "answer_by", "issued_on", "sent_to", "pdf",
+    ]
     list_filter = ["round", "issued_on"]
     search_fields = ["=number", "=case__number", "business_name"]
     list_select_related = ["case"]
     show_full_result_count = False
     date_hierarchy = "issued_on"
     fields = [
-        "number", "case_link", "round", "title", "business_name", "sent_to", "deadline", "issued_on", "issued_by",
+        "number", "case_link", "round", "title", "business_name", "sent_to", "deadline", "answer_by", "issued_on",
+        "issued_by",
         "pdf", "text",
     ]
     readonly_fields = fields
