@@ -423,6 +423,44 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.number or _("Complaint #%(pk)s") % {"pk": self.pk}
 
+    # --- what a save writes -------------------------------------------------------------------------
+    # A transition saves only the columns it changed (cases.transitions.save_case), so an edit made meanwhile by
+    # someone else (facts, the mediator) is never written back with the old value. The values as loaded are
+    # kept to know which columns changed (Django docs, "Customizing model loading").
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._remember_values(kwargs.get("update_fields"))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_values(fields)
+
+    def _remember_values(self, fields=None):
+        loaded = getattr(self, "_loaded_values", None)
+        if loaded is None:
+            loaded = self._loaded_values = {}
+        for field in self._meta.concrete_fields:
+            if fields is None or field.name in fields or field.attname in fields:
+                loaded[field.attname] = getattr(self, field.attname)
+
+    def changed_fields(self) -> list[str] | None:
+        """The fields whose value differs from the one loaded from the database; None for a new case."""
+        loaded = getattr(self, "_loaded_values", None)
+        if self._state.adding or loaded is None:
+            return None
+        return [
+            f.name
+            for f in self._meta.concrete_fields
+            if f.attname in loaded and getattr(self, f.attname) != loaded[f.attname]
+        ]
+
     # --- derived ----------------------------------------------------------------------------------
 
     def missing_material(self):
@@ -461,7 +499,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission="cases.screen_case",
         conditions=[is_complete, not_waiting_for_supplement],
     )
-    def accept(self, *, number, filed_on, due_dates):
+    def accept(self, *, number, filed_on, due_dates, mediator=None):
+        if self.mediator_id is None and mediator is not None:  # whoever accepts a case nobody has takes it on
+            self.mediator = mediator
         self.number = number
         self.filed_on = filed_on
         self.decided_on = filed_on

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from cases.models import Business, Case
@@ -86,7 +87,7 @@ def appraisal_upload_to(instance, filename):
     return f"appraisal/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
 
 
-class AppraisalRequest(models.Model):
+class AppraisalRequest(ConcurrentTransitionMixin, models.Model):
     """One question sent to an appraisal body while the case waits in `appraisal` (clock paused)."""
 
     class Status(models.TextChoices):
@@ -99,7 +100,7 @@ class AppraisalRequest(models.Model):
         AppraisalBody, on_delete=models.PROTECT, related_name="requests", verbose_name=_("appraisal body")
     )
     items = models.TextField(_("items to appraise"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
     requested_on = models.DateField(_("requested on"))
     received_on = models.DateField(_("conclusion received on"), null=True, blank=True)
     fee = models.DecimalField(
@@ -133,6 +134,21 @@ class AppraisalRequest(models.Model):
 
     def __str__(self):
         return f"{self.body} {self.requested_on}"
+
+    # --- transitions (fields only; mediation.services.appraisal and outcomes run them) ------------------
+
+    @transition(field=status, source=Status.OPEN, target=Status.CONCLUDED)
+    def conclude(self, *, conclusion, received_on, responsible_party, fee_borne_by, fee=None):
+        self.conclusion = conclusion
+        self.received_on = received_on
+        self.responsible_party = responsible_party
+        self.fee_borne_by = fee_borne_by
+        if fee is not None:
+            self.fee = fee
+
+    @transition(field=status, source=Status.OPEN, target=Status.ABANDONED)
+    def abandon(self):
+        """Mediation ended (e.g. no agreement on the body or the fee, T04) before the conclusion came."""
 
 
 # --- outcomes -------------------------------------------------------------------------------------------
@@ -203,7 +219,7 @@ class CaseDocument(models.Model):
 # --- escalation and publicity (报告政府 / 媒体曝光) ----------------------------------------------------------
 
 
-class Escalation(models.Model):
+class Escalation(ConcurrentTransitionMixin, models.Model):
     """A mediator's proposal to report a case to a department or expose it in the media; a different person,
     a supervisor, decides (four-eyes rule: enforced in mediation.services and by a database constraint)."""
 
@@ -222,7 +238,7 @@ class Escalation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     reasons = models.TextField(_("reasons"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED, protected=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
     )
@@ -256,6 +272,21 @@ class Escalation(models.Model):
 
     def __str__(self):  # no case number: naming many escalations (the audit trail) must not query each case
         return f"#{self.pk} {self.get_kind_display()} · {self.get_status_display()}"
+
+    # --- transitions (fields only; mediation.services.escalation runs them and enforces the four eyes) ------
+
+    @transition(field=status, source=Status.PROPOSED, target=Status.APPROVED)
+    def approve(self, *, by, at, note=""):
+        self._decide(by, at, note)
+
+    @transition(field=status, source=Status.PROPOSED, target=Status.REFUSED)
+    def refuse(self, *, by, at, note):
+        self._decide(by, at, note)
+
+    def _decide(self, by, at, note):
+        self.decided_by = by
+        self.decided_at = at
+        self.decision_note = note
 
 
 class GovernmentReport(models.Model):

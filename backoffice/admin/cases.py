@@ -33,6 +33,7 @@ from core.admin import ReadOnlyHistoryAdmin
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
+from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders
 from .base import ReassignMixin
 
@@ -216,7 +217,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     date_hierarchy = "received_at"
-    autocomplete_fields = ["business", "mediator"]
+    autocomplete_fields = ["business"]  # the mediator: a select of the staff (forms.mediator_choices says why)
     inlines = [
         EvidenceInline,
         CaseNoteInline,
@@ -233,7 +234,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         reminders.CaseNotificationInline,
     ]
     change_form_template = "admin/cases/case/change_form.html"
-    actions = ["reassign_cases"]
+    actions = ["claim_cases", "reassign_cases"]
     readonly_fields = [
         "state",
         "number",
@@ -366,8 +367,32 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mediator":
+            kwargs["queryset"] = mediator_choices()
+            kwargs["form_class"] = UserChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
         return False  # cases are records: they are closed, never deleted
+
+    def has_claim_permission(self, request):
+        return request.user.has_perm("cases.mediate_case")
+
+    @admin.action(description=_("Claim (become the mediator in charge)"), permissions=["claim"])
+    def claim_cases(self, request, queryset):
+        claimed, refused = 0, []
+        for case_id in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                services.case_claim(case_id=case_id, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                refused.extend(getattr(exc, "messages", [str(exc)]))
+            else:
+                claimed += 1
+        if claimed:
+            messages.success(request, _("%(count)s cases claimed.") % {"count": claimed})
+        for message in refused:
+            messages.warning(request, message)
 
     # --- display ------------------------------------------------------------------------------
 

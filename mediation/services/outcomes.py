@@ -139,7 +139,7 @@ def outcome_terminate(
         for request in AppraisalRequest.objects.select_for_update().filter(
             case=case, status=AppraisalRequest.Status.OPEN
         ):
-            request.status = AppraisalRequest.Status.ABANDONED
+            request.abandon()
             save_audited(request, actor, reason=record_text(gettext_lazy("Mediation terminated")))
         return _issue_termination_notice(case, actor)
 

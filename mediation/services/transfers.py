@@ -310,7 +310,10 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
     if not body:
         raise ValidationError(_("The message is empty."))
     with transaction.atomic():
-        sheets = TransferSheet.objects.select_related("case", "business", "case__mediator")
+        # Locked: two messages at once must not each create the business's portal contact (below).
+        sheets = TransferSheet.objects.select_for_update(of=("self",)).select_related(
+            "case", "business", "case__mediator"
+        )
         sheet = sheets.filter(pk=sheet_id).first()
         if sheet is not None and sheet.business.members.filter(pk=actor.pk).exists():
             side = SheetMessage.Side.BUSINESS

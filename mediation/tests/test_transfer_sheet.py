@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from cases import services as case_services
 from cases.models import Case
+from cases.users import get_system_user
 from mediation.documents import transfer_sheet_pdf
 from mediation.models import TransferSheet, TransferSheetDispatch
 from mediation.services import transfers
@@ -104,7 +105,7 @@ def test_the_sheet_is_emailed_to_the_business_contact_with_a_portal_link(
 
 
 def test_a_refused_transfer_issues_nothing_and_keeps_the_numbers_gap_free(make_case, mediator):
-    unassigned = make_case("accepted", mediator=None)
+    unassigned = make_case("accepted", mediator=None, actor=get_system_user())
     with pytest.raises(ValidationError):
         transfers.case_transfer(case_id=unassigned.pk, actor=mediator)
     assert not TransferSheet.objects.exists() and Case.objects.get(pk=unassigned.pk).state == "accepted"
