@@ -10,7 +10,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.models import Case, TerminationGround
-from mediation.models import CaseDocument, RemedyLine
+from cases.models import Document as CaseDocument
+from mediation.models import RemedyLine
 from mediation.services.outcomes import outcome_resolve, outcome_terminate
 
 pytestmark = pytest.mark.django_db
