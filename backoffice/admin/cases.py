@@ -83,6 +83,9 @@ class DocumentInline(WrittenByServices, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("issued_by")
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_case")
+
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
         return document_pdf_link(obj)
@@ -107,6 +110,12 @@ class DocumentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
     def pdf_link(self, obj):
         return document_pdf_link(obj)
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_case")
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("cases.view_case")
+
     def get_urls(self):
         return [
             path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="cases_document_pdf"),
@@ -116,7 +125,7 @@ class DocumentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
     def pdf_view(self, request, pk):
         """Staff who may see cases may read every document of them."""
         document = get_object_or_404(Document, pk=pk)
-        if not request.user.has_perm("cases.view_case"):
+        if not self.has_view_permission(request, document):
             raise PermissionDenied
         return pdf_response(document)
 

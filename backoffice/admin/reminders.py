@@ -22,7 +22,7 @@ def _notice_links(notice):
         '<a href="{}">{}</a> (<a href="{}">PDF</a>)',
         reverse("admin:reminders_urgingnotice_change", args=[notice.pk]),
         notice.number,
-        reverse("admin:reminders_urgingnotice_pdf", args=[notice.pk]),
+        reverse("admin:cases_document_pdf", args=[notice.document_id]),
     )
 
 
@@ -141,7 +141,7 @@ class OverdueCaseAdmin(ReassignMixin, admin.ModelAdmin):
     change_list_template = "admin/reminders/overduecase/change_list.html"
 
     def get_queryset(self, request):
-        notices = UrgingNotice.objects.only("pk", "number", "round", "issued_on", "case_id").order_by("issued_on")
+        notices = UrgingNotice.objects.only("pk", "number", "round", "issued_on", "case_id", "document_id").order_by("issued_on")
         steps = CaseReminder.objects.only("pk", "kind", "taken_at", "case_id").order_by("taken_at")
         return selectors.overdue_cases(today=timezone.localdate(), queryset=super().get_queryset(request)).prefetch_related(
             Prefetch("urging_notices", queryset=notices), Prefetch("reminders", queryset=steps)

@@ -69,7 +69,7 @@ def _terms_from(lines):
     for line in lines:
         text = remedy_zh(line.kind)
         if line.amount is not None:
-            text += amount_in_figures(line.amount)
+            text += f"{line.amount}元"
         if line.description:
             text += f"（{line.description}）"
         parts.append(text)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cases import services as case_services
-from cases.models import Case
 from cases.documents import document_pdf, plain_text
+from cases.models import Case
 from mediation.models import TransferSheet, TransferSheetDispatch
 from mediation.services import transfers
 from notifications.models import Notification
@@ -181,7 +181,7 @@ def test_the_case_page_shows_the_sheet_resends_it_and_messages_the_business(clie
     client.force_login(mediator)
     change = reverse("admin:cases_case_change", args=[sheet.case_id])
     page = client.get(change).content.decode()
-    assert sheet.number in page and reverse("admin:mediation_transfersheet_pdf", args=[sheet.pk]) in page
+    assert sheet.number in page and reverse("admin:cases_document_pdf", args=[sheet.document_id]) in page
     for action in ("resend_transfer_sheet", "message_business"):
         assert reverse("admin:cases_case_act", args=[sheet.case_id, action]) in page
     client.post(
@@ -208,7 +208,7 @@ def test_sheet_actions_are_not_offered_without_a_sheet(client, make_case, mediat
 
 def test_the_pdf_downloads_from_the_admin_for_staff_only(client, make_sheet, mediator, business_user):
     sheet = make_sheet()
-    url = reverse("admin:mediation_transfersheet_pdf", args=[sheet.pk])
+    url = reverse("admin:cases_document_pdf", args=[sheet.document_id])
     client.force_login(business_user)
     assert client.get(url).status_code == 302  # not staff: sent to the admin login
     client.force_login(mediator)

@@ -118,16 +118,16 @@ def test_the_urging_notice_is_numbered_frozen_and_addressed_to_the_business(trav
     sweep()
     notice = UrgingNotice.objects.get()
     assert notice.business_name == business.name and notice.sent_to == business.email
-    assert notice.text.startswith(f"{business.name}：")
-    assert case.number in notice.text and "2026年3月17日" in notice.text and "第二次" not in notice.text
+    assert notice.document.text.startswith(f"{business.name}：")
+    assert case.number in notice.document.text and "2026年3月17日" in notice.document.text and "第二次" not in notice.document.text
 
     business.name = "改名后的商场"
     business.save()
     travel(case.due_on + 6 * DAY)
     sweep()
-    assert UrgingNotice.objects.get(pk=notice.pk).text.startswith("示范电器商场")  # frozen as issued
+    assert UrgingNotice.objects.get(pk=notice.pk).document.text.startswith("示范电器商场")  # frozen as issued
     second = UrgingNotice.objects.exclude(pk=notice.pk).get()
-    assert second.text.startswith("改名后的商场：") and "第二次催办" in second.text
+    assert second.document.text.startswith("改名后的商场：") and "第二次催办" in second.document.text
 
 
 def test_a_business_without_email_gets_no_mail_and_the_mediator_is_told(travel, sweep, make_case, business, mediator):
