@@ -33,7 +33,7 @@ K = DocumentKind
 # Where a kind needs signatures (暂行办法 art. 22: the agreement is signed or sealed by both parties and sealed by
 # the association; its mediator signs).
 SIGNATURES = {
-    K.AGREEMENT: ["甲方（消费者）签字", "乙方（经营者）签字或盖章", "调解员签字"],
+    K.AGREEMENT: ["甲方（消费者）签字", "乙方（经营者）签章", "调解员签字"],
     K.TRANSFER_SHEET: ["经营者签收"],
 }
 

@@ -74,10 +74,13 @@ def render_pdf(document: PdfDocument) -> bytes:
     story += [Paragraph(_text(p), _BODY) for p in _paragraphs(document.body)]
     if document.footer:
         story += [Spacer(0, 4 * mm)] + [Paragraph(_text(p), _BODY) for p in _paragraphs(document.footer)]
+    closing = []  # the signatures and the seal stay on one page
     if document.signatures:
-        story += [Spacer(0, 8 * mm), _signature_table(document.signatures)]
+        closing += [Spacer(0, 6 * mm), _signature_table(document.signatures)]
     if document.issuer or document.date:
-        story += [Spacer(0, 10 * mm), KeepTogether(_issuer_block(document))]
+        closing += [Spacer(0, 4 * mm), *_issuer_block(document)]
+    if closing:
+        story.append(KeepTogether(closing))
     pdf.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return buffer.getvalue()
 
@@ -87,12 +90,12 @@ BLANK = "_"  # the line to write on (the CID font has no no-break space to under
 
 def _signature_table(labels):
     cells = [
-        Paragraph(f"{_text(label)}：{BLANK * 18}<br/>日期：{BLANK * 6}年{BLANK * 3}月{BLANK * 3}日", _SIGN)
+        Paragraph(f"{_text(label)}：{BLANK * 12}<br/>日期：{BLANK * 6}年{BLANK * 3}月{BLANK * 3}日", _SIGN)
         for label in labels
     ]
     rows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
     table = Table(rows, colWidths=[83 * mm, 83 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8 * mm)]))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)]))
     return table
 
 
