@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from portal.urls import business_patterns, public_patterns
+from portal.urls import business_patterns, businesses_patterns, public_patterns
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
-    path("public/", include("mediation.urls")),
+    path("public/", include((businesses_patterns, "mediation_public"))),
     path("portal/", include((business_patterns, "portal"))),
     path("complaint/", include((public_patterns, "public"))),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -1,9 +1,10 @@
-"""Two URL sets: the business portal (/portal/, namespace "portal") and the consumers' pages (/complaint/,
-namespace "public"); config/urls.py mounts both."""
+"""Three URL sets: the business portal (/portal/, namespace "portal"), the consumers' pages (/complaint/,
+namespace "public") and the public list of businesses (/public/, namespace "mediation_public"); config/urls.py
+mounts them."""
 
 from django.urls import path
 
-from .views import business, public
+from .views import business, businesses, public
 
 business_patterns = [
     path("", business.home, name="home"),
@@ -29,4 +30,8 @@ public_patterns = [
     path("track/case/rate/", public.rate, name="rate"),
     path("track/case/rejection.pdf", public.rejection_notice_pdf, name="rejection_pdf"),
     path("track/leave/", public.track_leave, name="track_leave"),
+]
+
+businesses_patterns = [
+    path("businesses/", businesses.public_businesses, name="businesses"),
 ]

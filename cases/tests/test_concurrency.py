@@ -46,7 +46,7 @@ def _race(functions):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_transactions_racing_on_postgres_one_wins(make_case, mediator):
     case = make_case("transferred")
-    original_lock = services._lock_case
+    original_lock = transitions.lock_case
     loaded = threading.Barrier(2)
 
     def lock_then_wait(case_id):
@@ -54,14 +54,14 @@ def test_two_transactions_racing_on_postgres_one_wins(make_case, mediator):
         loaded.wait()  # both have read `transferred` before either writes
         return found
 
-    services._lock_case = lock_then_wait
+    transitions.lock_case = lock_then_wait
     try:
         results = _race([
             lambda: services.case_start_mediation(case_id=case.pk, actor=mediator, reason="甲：转调解"),
             lambda: services.case_withdraw(case_id=case.pk, actor=mediator, reason="乙：撤诉"),
         ])
     finally:
-        services._lock_case = original_lock
+        transitions.lock_case = original_lock
     winners = [r for r in results if isinstance(r, Case)]
     losers = [r for r in results if isinstance(r, CaseConflictError)]
     assert len(winners) == 1 and len(losers) == 1, results

@@ -39,6 +39,7 @@ LOCAL_APPS = [
     "reports",
     "backoffice",
     "portal",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

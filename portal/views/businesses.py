@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .selectors import public_business_list
+from mediation.selectors import public_business_list
 
 
 @require_GET
@@ -13,5 +13,5 @@ def public_businesses(request):
     rows = public_business_list()
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
-        request, "mediation/public_businesses.html", {"page": page, "rows": page.object_list, "association": settings.ASSOCIATION_NAME}
+        request, "portal/public/businesses.html", {"page": page, "rows": page.object_list, "association": settings.ASSOCIATION_NAME}
     )

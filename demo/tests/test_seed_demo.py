@@ -1,0 +1,64 @@
+"""The demo is the truth: seed_demo walks realistic cases through the public services over past days and runs
+the sweeps on each of them, so what a real month produces is there to look at."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cases.choices import CaseState
+from cases.models import Case
+from mediation.models import BusinessReply, Publication, TransferSheet
+from reminders.models import CaseReminder, UrgingNotice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Seeded once for the module (it walks three months of cases), rolled back after it."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            out = StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+
+
+def test_every_state_is_in_the_demo(demo):
+    assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
+
+
+def test_every_transferred_case_has_its_sheet_and_the_business_answered_in_the_portal(demo):
+    transferred = Case.objects.filter(transferred_at__isnull=False)
+    assert transferred.count() == TransferSheet.objects.count() > 5
+    assert BusinessReply.objects.filter(submitted_by__businesses__isnull=False).count() >= 5
+
+
+def test_the_sweeps_ran_over_the_past_days(demo):
+    assert "sweeps': 91" in demo
+    assert CaseReminder.objects.exists()
+    assert UrgingNotice.objects.filter(case__state=CaseState.TRANSFERRED).exists()
+    assert Case.objects.filter(supervisor_queue_since__isnull=False).exists()
+    closed = Case.objects.filter(state=CaseState.CLOSED)
+    assert closed.filter(closed_at__isnull=False).count() >= 3
+
+
+def test_publicity_was_approved_by_another_person_and_published(demo):
+    publication = Publication.objects.select_related("escalation").get()
+    assert publication.escalation.decided_by != publication.escalation.proposed_by
+
+
+def test_finished_cases_carry_their_documents(demo):
+    for case in Case.objects.filter(agreement_terms__gt=""):
+        assert case.documents.filter(kind="agreement").exists(), case
+    for case in Case.objects.filter(termination_ground__isnull=False):
+        assert case.documents.filter(kind="termination").exists(), case
+
+
+def test_a_second_run_changes_nothing(demo):
+    before = Case.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Case.objects.count() == before
