@@ -15,6 +15,7 @@ def rejection_notices_to_documents(apps, schema_editor):
 
     Case = apps.get_model("cases", "Case")
     Document = apps.get_model("cases", "Document")
+    HistoricalCase = apps.get_model("cases", "HistoricalCase")
     cases = list(Case.objects.exclude(rejection_notice="").order_by("decided_on", "pk"))
     by_year = {}
     for case in cases:
@@ -22,7 +23,7 @@ def rejection_notices_to_documents(apps, schema_editor):
     fallback = apps.get_model("auth", "User").objects.filter(username="system").values_list("pk", flat=True).first()
     for year, group in by_year.items():
         for case, number in zip(group, _document_numbers(apps, "BS", year, len(group)), strict=True):
-            history = case.history.filter(state="rejected").order_by("history_date").first()
+            history = HistoricalCase.objects.filter(id=case.pk, state="rejected").order_by("history_date").first()
             issued_at = history.history_date if history else case.updated_at
             document = Document.objects.create(
                 case=case, kind="rejection", number=number, title="不予受理告知书", text=case.rejection_notice.strip(),
