@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import DisputeChannel
+from cases.choices import DisputeChannel, Remedy
 from cases.models import RejectionGround, TerminationGround
 from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
-from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party, RemedyLine
+from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party
 
 
 class ReasonForm(forms.Form):
@@ -184,8 +184,8 @@ class ResolveForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, label in RemedyLine.Kind.choices:
-            if kind != RemedyLine.Kind.APOLOGY:
+        for kind, label in Remedy.choices:
+            if kind != Remedy.APOLOGY:
                 self.fields[f"{kind}_amount"] = forms.DecimalField(
                     label=_("%(remedy)s: amount (yuan)") % {"remedy": label}, required=False, **MONEY
                 )
@@ -198,7 +198,7 @@ class ResolveForm(CaseForm):
     def remedies(self):
         data = self.cleaned_data
         lines = []
-        for kind in RemedyLine.Kind.values:
+        for kind in Remedy.values:
             amount, details = data.get(f"{kind}_amount"), data.get(f"{kind}_details", "")
             if amount is not None or details:
                 lines.append({"kind": kind, "amount": amount, "description": details})

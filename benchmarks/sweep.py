@@ -45,7 +45,7 @@ INSERT INTO cases_case (
     mediator_id, received_at, acceptance_due_on, filed_on, due_on, pause_kind, mediation_due_on,
     reminder_stage, reminder_stage_due_on, reminder_stage_on, next_reminder_on, supervisor_queue_since,
     escalation_candidate_since,
-    rejection_explanation, rejection_notice, transferred_at, reply_summary, agreement_terms, advised_channel,
+    rejection_explanation, transferred_at, reply_summary, agreement_terms, advised_channel,
     termination_explanation, withdrawal_reason, closing_note, tracking_secret_hash, created_at, updated_at
 )
 SELECT s.state, CASE WHEN s.state = 'submitted' THEN NULL ELSE 'TS-2026-' || lpad(g::text, 7, '0') END,
@@ -56,7 +56,7 @@ SELECT s.state, CASE WHEN s.state = 'submitted' THEN NULL ELSE 'TS-2026-' || lpa
        CASE s.stage WHEN '' THEN NULL WHEN 'business_reminder' THEN s.due_on - 3 WHEN 'due_today' THEN s.due_on
             WHEN 'first_urge' THEN s.due_on + 1 WHEN 'second_urge' THEN s.due_on + 6 ELSE s.due_on + 16 END,
        s.next_on, s.queue_since, s.escalation_since,
-       '', '', CASE WHEN s.state = 'submitted' THEN NULL ELSE now() - interval '20 days' END, '', '', '', '', '', '',
+       '', CASE WHEN s.state = 'submitted' THEN NULL ELSE now() - interval '20 days' END, '', '', '', '', '', '',
        '', now(), now()
 FROM generate_series(1, %(cases)s) g
 CROSS JOIN LATERAL (
@@ -141,17 +141,31 @@ WITH due AS (
 ), counter AS (
     UPDATE cases_sequence SET last = last + (SELECT count(*) FROM urging)
     WHERE prefix = 'CB' AND year = %(year)s RETURNING last
-), notices AS (
-    INSERT INTO reminders_urgingnotice (number, case_id, reminder_id, round, business_name, sent_to, deadline,
-                                        issued_on, issued_by_id, title, text)
-    SELECT 'CB-' || %(year)s || '-' || lpad((counter.last - u.total + u.n)::text, 6, '0'), u.id, u.reminder_id,
-           CASE u.kind WHEN 'first_urge' THEN 1 ELSE 2 END, u.business_name, u.business_email, u.deadline,
-           %(today)s, %(system)s, '催办通知书',
+), documents AS (
+    INSERT INTO cases_document (case_id, kind, number, title, text, fields, footer, pdf, issued_by_id, issued_at,
+                                issued_on)
+    SELECT u.id, 'urging', 'CB-' || %(year)s || '-' || lpad((counter.last - u.total + u.n)::text, 6, '0'),
+           '催办通知书',
            format(%(notice_text)s, u.business_name, to_char(u.transferred_at, 'YYYY"年"FMMM"月"FMDD"日"'), u.number,
                   u.product, to_char(u.deadline, 'YYYY"年"FMMM"月"FMDD"日"'), %(today)s::date - u.deadline,
-                  to_char(%(today)s::date, 'YYYY"年"FMMM"月"FMDD"日"'))
+                  to_char(%(today)s::date, 'YYYY"年"FMMM"月"FMDD"日"')),
+           '[]'::jsonb, '', '', %(system)s, now(), %(today)s
     FROM urging u, counter
-    RETURNING case_id, number, text, sent_to
+    RETURNING id, case_id, number, text
+), document_history AS (
+    INSERT INTO cases_historicaldocument (id, case_id, kind, number, title, text, fields, footer, pdf, issued_by_id,
+                                          issued_at, issued_on, history_date, history_type, history_user_id,
+                                          history_change_reason)
+    SELECT d.id, d.case_id, 'urging', d.number, '催办通知书', d.text, '[]'::jsonb, '', '', %(system)s, now(),
+           %(today)s, now(), '+', %(system)s, '已签发文书：' || d.number
+    FROM documents d
+), notices AS (
+    INSERT INTO reminders_urgingnotice (number, case_id, reminder_id, round, business_name, sent_to, deadline,
+                                        issued_on, issued_by_id, document_id)
+    SELECT d.number, u.id, u.reminder_id, CASE u.kind WHEN 'first_urge' THEN 1 ELSE 2 END, u.business_name,
+           u.business_email, u.deadline, %(today)s, %(system)s, d.id
+    FROM urging u JOIN documents d ON d.case_id = u.id
+    RETURNING case_id, number, (SELECT text FROM documents WHERE documents.number = reminders_urgingnotice.number) AS text, sent_to
 ), outbox AS (
     INSERT INTO notifications_notification (
         channel, recipient_user_id, to_address, template, context, language, subject, body, content_type_id,
@@ -261,7 +275,7 @@ def fill(size, *, today, mediators):
 
 def reset(cursor):
     cursor.execute(
-        "TRUNCATE reminders_urgingnotice, reminders_casereminder, notifications_notification, cases_case, "
+        "TRUNCATE reminders_urgingnotice, cases_historicaldocument, cases_document, reminders_casereminder, notifications_notification, cases_case, "
         "cases_consumer, cases_business RESTART IDENTITY CASCADE"
     )
     cursor.execute("DELETE FROM cases_sequence WHERE prefix = 'CB'")

@@ -7,7 +7,6 @@ their transition through the internal cases.transitions.
 """
 
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,15 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import record_text, require_perm, save_audited
+from core.dates import cn_date
 
 from . import deadlines, ladder, transitions
 from .choices import OPEN_STATES, PauseKind
+from .documents import document_issue
 from .models import (
     Business,
     Case,
     CaseNote,
     CaseRejectionGround,
     Consumer,
+    DocumentKind,
     Evidence,
 )
 from .numbering import next_number
@@ -135,23 +137,35 @@ def _may_mediate(user) -> bool:
 
 
 def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
-    """Reject (不予受理) with at least one ground; the notice for the consumer is generated and frozen."""
+    """Reject (不予受理) with at least one ground; the notice for the consumer is issued as a document (BS-)."""
     grounds = list(grounds)
     with transaction.atomic():
         case = transitions.lock_case(case_id)
         for ground in grounds:
             CaseRejectionGround.objects.get_or_create(case=case, ground=ground)
-        notice = render_rejection_notice(case=case, grounds=grounds, explanation=explanation)
         codes = ", ".join(g.code for g in grounds)
-        return transitions.run(
+        case = transitions.run(
             case,
             "reject",
             actor=actor,
             reason=record_text(gettext_lazy("Rejected (%(codes)s): %(why)s"), codes=codes, why=explanation),
             explanation=explanation,
-            notice=notice,
             decided_on=_today(),
         )
+        document_issue(
+            case=case,
+            kind=DocumentKind.REJECTION_NOTICE,
+            text=render_rejection_notice(case=case, grounds=grounds, explanation=explanation),
+            fields=[
+                ("投诉人", case.consumer.name),
+                ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+                ("商品或服务", case.product),
+                ("收到投诉日期", cn_date(timezone.localdate(case.received_at))),
+                ("审查决定日期", cn_date(case.decided_on)),
+            ],
+            actor=actor,
+        )
+        return case
 
 
 def render_rejection_notice(*, case, grounds, explanation) -> str:
@@ -159,13 +173,7 @@ def render_rejection_notice(*, case, grounds, explanation) -> str:
     with translation.override("zh-hans"):
         return render_to_string(
             "cases/rejection_notice.txt",
-            {
-                "case": case,
-                "grounds": grounds,
-                "explanation": explanation,
-                "today": _today(),
-                "association": settings.ASSOCIATION_NAME,
-            },
+            {"case": case, "grounds": grounds, "explanation": explanation},
         )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from cases.choices import Remedy
 from cases.models import Business, Case
 from cases.validators import validate_evidence_file
 
@@ -157,16 +158,8 @@ class AppraisalRequest(ConcurrentTransitionMixin, models.Model):
 class RemedyLine(models.Model):
     """One remedy of a mediation agreement (退款、换货、维修、赔偿、赔礼道歉…) with its amount."""
 
-    class Kind(models.TextChoices):
-        REFUND = "refund", _("Refund")
-        REPLACEMENT = "replacement", _("Replacement")
-        REPAIR = "repair", _("Repair")
-        COMPENSATION = "compensation", _("Compensation")
-        APOLOGY = "apology", _("Apology")
-        OTHER = "other", _("Other")
-
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies", verbose_name=_("case"))
-    kind = models.CharField(_("remedy"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("remedy"), max_length=20, choices=Remedy.choices)
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],
@@ -185,35 +178,8 @@ class RemedyLine(models.Model):
 
 
 def document_upload_to(instance, filename):
+    """Referenced by migration 0003 (the former CaseDocument, now cases.Document); not used by any model."""
     return f"documents/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
-
-
-class CaseDocument(models.Model):
-    """A document issued on a case (调解协议书, 终止调解告知书). Its text and PDF are frozen when issued."""
-
-    class Kind(models.TextChoices):
-        AGREEMENT = "agreement", _("Mediation agreement")
-        TERMINATION_NOTICE = "termination", _("Termination notice")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents", verbose_name=_("case"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    number = models.CharField(_("number"), max_length=20, unique=True)
-    title = models.CharField(_("title"), max_length=100)
-    text = models.TextField(_("text as issued"))
-    pdf = models.FileField(_("PDF"), upload_to=document_upload_to)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
-    )
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("issued document")
-        verbose_name_plural = _("issued documents")
-        ordering = ["issued_at", "pk"]
-
-    def __str__(self):
-        return f"{self.title} {self.number}"
 
 
 # --- escalation and publicity (报告政府 / 媒体曝光) ----------------------------------------------------------
@@ -347,14 +313,16 @@ class TransferSheet(models.Model):
     case = models.OneToOneField(
         Case, on_delete=models.PROTECT, related_name="transfer_sheet", verbose_name=_("case")
     )
+    document = models.OneToOneField(
+        "cases.Document", on_delete=models.PROTECT, related_name="transfer_sheet", verbose_name=_("document")
+    )
+    # The document's number, kept on the sheet for the portal's and the admin's lists and searches; the issuing
+    # service copies it, and nothing writes either afterwards.
     number = models.CharField(_("sheet number"), max_length=20, unique=True)
     business = models.ForeignKey(
         "cases.Business", on_delete=models.PROTECT, related_name="transfer_sheets", verbose_name=_("business")
     )
     answer_by = models.DateField(_("answer by"))
-    content = models.TextField(
-        _("content as issued"), help_text=_("Rendered once when the sheet is issued; never changes.")
-    )
     contact_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -433,17 +401,6 @@ class ReplyKind(models.TextChoices):
     ACCEPT = "accept", _("Accepts the consumer's demand")
     OFFER = "offer", _("Offers a remedy")
     DISPUTE = "dispute", _("Disputes the complaint")
-
-
-class Remedy(models.TextChoices):
-    REFUND = "refund", _("Refund")
-    REPLACEMENT = "replacement", _("Replacement")
-    REPAIR = "repair", _("Repair")
-    COMPENSATION = "compensation", _("Compensation")
-
-
-# Remedies whose amount the business must state (the others may give the value of the goods or the work).
-REMEDIES_WITH_AMOUNT = {Remedy.REFUND, Remedy.COMPENSATION}
 
 
 class BusinessReply(models.Model):
