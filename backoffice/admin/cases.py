@@ -254,6 +254,23 @@ class CaseChangeForm(forms.ModelForm):
         return cleaned
 
 
+# The record of the handling and the outcome: written by the actions, shown read-only.
+HANDLING_FIELDS = [
+    "transferred_at",
+    "reply_summary",
+    "replied_at",
+    "agreement_terms",
+    "money_recovered",
+    "termination_ground",
+    "advised_channel",
+    "termination_explanation",
+    "withdrawal_reason",
+    "outcome_on",
+    "closing_note",
+    "closed_at",
+]
+
+
 @admin.register(Case)
 class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     list_display = [
@@ -318,18 +335,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "decided_on",
         "rejection_grounds_display",
         "rejection_explanation",
-        "transferred_at",
-        "reply_summary",
-        "replied_at",
-        "agreement_terms",
-        "money_recovered",
-        "termination_ground",
-        "advised_channel",
-        "termination_explanation",
-        "withdrawal_reason",
-        "outcome_on",
-        "closing_note",
-        "closed_at",
+        *HANDLING_FIELDS,
         "audit_trail",
     ]
 
@@ -398,22 +404,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
             ),
             (
                 _("Handling and outcome"),
-                {
-                    "fields": [
-                        "transferred_at",
-                        "reply_summary",
-                        "replied_at",
-                        "agreement_terms",
-                        "money_recovered",
-                        "termination_ground",
-                        "advised_channel",
-                        "termination_explanation",
-                        "withdrawal_reason",
-                        "outcome_on",
-                        "closing_note",
-                        "closed_at",
-                    ]
-                },
+                {"fields": HANDLING_FIELDS},
             ),
             (_("History"), {"fields": ["audit_trail"]}),
         ]
