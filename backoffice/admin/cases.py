@@ -178,6 +178,22 @@ class CasePauseInline(admin.TabularInline):
         return False
 
 
+# What a complaint says, entered by staff and corrected with a reason.
+COMPLAINT_FIELDS = [
+    "business",
+    "product",
+    "purchased_on",
+    "amount_paid",
+    "nature",
+    "category",
+    "facts",
+    "demand_type",
+    "demand",
+    "amount_claimed",
+    "mediator",
+]
+
+
 class CaseRegisterForm(forms.ModelForm):
     """Staff entry of a complaint: the consumer's details are entered with the case."""
 
@@ -192,21 +208,7 @@ class CaseRegisterForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "channel",
-            "received_at",
-            "business",
-            "product",
-            "purchased_on",
-            "amount_paid",
-            "nature",
-            "category",
-            "facts",
-            "demand_type",
-            "demand",
-            "amount_claimed",
-            "mediator",
-        ]
+        fields = ["channel", "received_at", *COMPLAINT_FIELDS]
 
     def consumer_data(self):
         data = self.cleaned_data
@@ -228,20 +230,7 @@ class CaseChangeForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "channel",
-            "business",
-            "product",
-            "purchased_on",
-            "amount_paid",
-            "nature",
-            "category",
-            "facts",
-            "demand_type",
-            "demand",
-            "amount_claimed",
-            "mediator",
-        ]
+        fields = ["channel", *COMPLAINT_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
