@@ -1,10 +1,12 @@
 """Fixtures shared by every app's tests: users per role, and cases walked to any state through the services."""
 
 import os
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group
 
@@ -23,6 +25,21 @@ def pytest_collection_modifyitems(config, items):
             if os.environ.get("REQUIRE_SERVICES"):
                 raise pytest.UsageError("REQUIRE_SERVICES is set but REDIS_URL is not")
             item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL)"))
+
+
+# Tests run on a fixed day, so no result depends on the day the suite runs (a due date falling in a year whose
+# holiday notice is not out yet, a weekend, a holiday). A test that needs another day travels there itself; one that
+# needs the real clock (a real worker, a browser against a live server) is marked `live_clock`.
+PINNED_NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday, in the covered calendar
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(request):
+    if request.node.get_closest_marker("live_clock"):
+        yield
+        return
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield
 
 
 def _user_in(group, **kwargs):
