@@ -160,7 +160,6 @@ class _Sweep:
         claimed = set(self._claim(rows, plans))
         result.claimed = len(claimed)
         now = timezone.now()
-        by_id = {row.id: row for row in rows}
         step_rows = [
             (row.id, step.kind, step.deadline, step.on, row.state, now, self.system_id)
             for row in rows
@@ -176,11 +175,12 @@ class _Sweep:
         )
         result.steps = len(new)
         steps = {(case_id, kind): pk for pk, case_id, kind in new}
-        taken = [
-            (by_id[row_id], step, steps[row_id, step.kind])
-            for row_id in claimed
-            for step in plans[row_id].take
-            if (row_id, step.kind) in steps
+        taken = [  # in the batch's order, so the notices' numbers follow it
+            (row, step, steps[row.id, step.kind])
+            for row in rows
+            if row.id in claimed
+            for step in plans[row.id].take
+            if (row.id, step.kind) in steps
         ]
         notices = self._issue_urging_notices(taken)
         result.urging_notices = len(notices)
