@@ -46,6 +46,10 @@ def _screening_open(case, user):
     return case.state == CaseState.SUBMITTED and not case.pause_kind
 
 
+def _unassigned(case, user):
+    return case.is_open and case.mediator_id is None
+
+
 def _waiting_for_material(case, user):
     return case.pause_kind == PauseKind.SUPPLEMENT
 
@@ -81,7 +85,11 @@ def _report_waiting_for_reply(case, user):
 
 
 ACTIONS = [
-    # screening
+    # taking the case on, and screening
+    CaseAction(
+        "claim", _("Claim (become the mediator in charge)"), forms.ClaimForm, cases.case_claim,
+        permission="cases.mediate_case", offered=_unassigned,
+    ),
     CaseAction("accept", _("Accept and file"), forms.ReasonForm, cases.case_accept, transition="accept"),
     CaseAction(
         "request_supplement", _("Request material"), forms.SupplementForm, cases.case_request_supplement,

@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ReminderStep as R
-from cases.models import Case, CaseNote, CasePause, CaseRejectionGround, Evidence
+from cases.models import Case, CaseNote, CasePause, CaseRejectionGround, Document, Evidence
 from mediation import models as mediation
 from reminders.models import CaseReminder
 
@@ -35,7 +35,7 @@ CASE_PARTS = [
     (mediation.Escalation, _("Escalation"), "case_id"),
     (mediation.GovernmentReport, _("Report to a department"), "escalation__case_id"),
     (mediation.Publication, _("Publication"), "escalation__case_id"),
-    (mediation.CaseDocument, _("Issued document"), "case_id"),
+    (Document, _("Issued document"), "case_id"),
 ]
 
 

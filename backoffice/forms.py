@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import DisputeChannel
+from cases.choices import DisputeChannel, Remedy
 from cases.models import RejectionGround, TerminationGround
-from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party, RemedyLine
+from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
+from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party
 
 
 class ReasonForm(forms.Form):
@@ -60,6 +61,13 @@ class SupplementReceivedForm(forms.Form):
         return {"note": self.cleaned_data["note"]}
 
 
+class ClaimForm(forms.Form):
+    """Claiming needs no input: the form only confirms (and, posted twice, the service refuses the second)."""
+
+    def service_kwargs(self):
+        return {}
+
+
 class ReplyForm(forms.Form):
     summary = forms.CharField(label=_("The business's answer"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -94,11 +102,22 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class ReassignForm(forms.Form):
-    mediator = UserChoiceField(
-        label=_("New mediator in charge"),
-        queryset=get_user_model().objects.filter(groups__name="mediator", is_active=True).order_by("first_name"),
+def mediator_choices():
+    """The people who can be a case's 承办人: active mediators and supervisors, by name.
+
+    A plain select of these, not an autocomplete over the user admin: the autocomplete needs view permission on
+    every account (business portal users with their emails, permissions), and the staff are few enough for a
+    list. The form only accepts a choice from this queryset."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[MEDIATOR_GROUP, SUPERVISOR_GROUP], is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
     )
+
+
+class ReassignForm(forms.Form):
+    mediator = UserChoiceField(label=_("New mediator in charge"), queryset=mediator_choices())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -165,8 +184,8 @@ class ResolveForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, label in RemedyLine.Kind.choices:
-            if kind != RemedyLine.Kind.APOLOGY:
+        for kind, label in Remedy.choices:
+            if kind != Remedy.APOLOGY:
                 self.fields[f"{kind}_amount"] = forms.DecimalField(
                     label=_("%(remedy)s: amount (yuan)") % {"remedy": label}, required=False, **MONEY
                 )
@@ -179,7 +198,7 @@ class ResolveForm(CaseForm):
     def remedies(self):
         data = self.cleaned_data
         lines = []
-        for kind in RemedyLine.Kind.values:
+        for kind in Remedy.values:
             amount, details = data.get(f"{kind}_amount"), data.get(f"{kind}_details", "")
             if amount is not None or details:
                 lines.append({"kind": kind, "amount": amount, "description": details})

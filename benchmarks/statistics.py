@@ -59,7 +59,7 @@ FILL = [
     # the cases: r decides the path, d the day of receipt in the year
     """INSERT INTO cases_case (
            state, number, channel, nature, category, consumer_id, business_id, product, facts, demand_type, demand,
-           mediator_id, received_at, filed_on, due_on, pause_kind, rejection_explanation, rejection_notice,
+           mediator_id, received_at, filed_on, due_on, pause_kind, rejection_explanation,
            decided_on, transferred_at, reply_summary, replied_at, agreement_terms, money_recovered,
            termination_ground_id, advised_channel, termination_explanation, withdrawal_reason, outcome_on,
            closing_note, reminder_stage, tracking_secret_hash, created_at, updated_at)
@@ -80,7 +80,7 @@ FILL = [
            make_timestamptz(%(year)s, 1, 1, 9, 0, 0, 'Asia/Shanghai') + d * interval '1 day' + (g % 480) * interval '1 minute',
            CASE WHEN r >= 12 THEN make_date(%(year)s, 1, 1) + d + 1 END,
            CASE WHEN r >= 12 THEN make_date(%(year)s, 1, 1) + d + 16 + (g % 3) END,
-           CASE WHEN r BETWEEN 20 AND 21 THEN 'appraisal' ELSE '' END, '', '',
+           CASE WHEN r BETWEEN 20 AND 21 THEN 'appraisal' ELSE '' END, '',
            CASE WHEN r BETWEEN 5 AND 11 THEN make_date(%(year)s, 1, 1) + d + 2 END,
            CASE WHEN r >= 12 THEN make_timestamptz(%(year)s, 1, 1, 10, 0, 0, 'Asia/Shanghai') + (d + 2) * interval '1 day' END,
            '',

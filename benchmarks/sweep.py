@@ -148,7 +148,7 @@ INSERT INTO cases_case (
     mediator_id, received_at, acceptance_due_on, filed_on, due_on, answer_due_on, deadlines_provisional, pause_kind,
     mediation_due_on, reminder_stage, reminder_stage_due_on, reminder_stage_on, answer_reminder_stage,
     answer_reminder_stage_due_on, answer_reminder_stage_on, next_reminder_on, supervisor_queue_since,
-    escalation_candidate_since, rejection_explanation, rejection_notice, transferred_at, reply_summary,
+    escalation_candidate_since, rejection_explanation, transferred_at, reply_summary,
     agreement_terms, advised_channel, termination_explanation, withdrawal_reason, closing_note, tracking_secret_hash,
     created_at, updated_at
 )
@@ -160,7 +160,7 @@ SELECT g, k.state, CASE WHEN k.state = 'submitted' THEN NULL ELSE 'TS-' || %(yea
        k.acceptance_due_on, k.due_on - 15, k.due_on, k.answer_due_on, false, '', k.mediation_due_on,
        k.reminder_stage, k.reminder_stage_due_on, k.reminder_stage_on, k.answer_reminder_stage,
        k.answer_reminder_stage_due_on, k.answer_reminder_stage_on, k.next_reminder_on, k.supervisor_queue_since,
-       k.escalation_candidate_since, '', '',
+       k.escalation_candidate_since, '',
        CASE WHEN k.state <> 'submitted' THEN (k.answer_due_on - 7 + time '15:00') AT TIME ZONE %(tz)s END,
        '', '', '', '', '', '', '', now(), now()
 FROM generate_series(1, %(cases)s) g
@@ -170,11 +170,18 @@ JOIN bench_category k ON k.name = CASE
 SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %(cases)s);
 
 -- Every case that was transferred has its sheet (mediation.TransferSheet), with the answer date it told.
-INSERT INTO mediation_transfersheet (number, answer_by, content, issued_at, business_id, case_id, issued_by_id)
-SELECT 'ZB-' || %(year)s || '-' || lpad(c.id::text, 7, '0'), c.answer_due_on,
-       c.number || '：消费者投诉转办单。请于' || c.answer_due_on || '前答复本会。', c.transferred_at, c.business_id,
-       c.id, %(system)s
-FROM cases_case c WHERE c.transferred_at IS NOT NULL;
+WITH sheet_documents AS (
+    INSERT INTO cases_document (case_id, kind, number, title, text, fields, footer, pdf, issued_by_id, issued_at,
+                                issued_on)
+    SELECT c.id, 'transfer_sheet', 'ZB-' || %(year)s || '-' || lpad(c.id::text, 7, '0'), '消费者投诉转办单',
+           c.number || '：消费者投诉转办单。请于' || c.answer_due_on || '前答复本会。', '[]'::jsonb, '', '', %(system)s,
+           c.transferred_at, (c.transferred_at AT TIME ZONE %(tz)s)::date
+    FROM cases_case c WHERE c.transferred_at IS NOT NULL
+    RETURNING id, case_id, number, issued_at
+)
+INSERT INTO mediation_transfersheet (number, answer_by, document_id, issued_at, business_id, case_id, issued_by_id)
+SELECT d.number, c.answer_due_on, d.id, d.issued_at, c.business_id, c.id, %(system)s
+FROM sheet_documents d JOIN cases_case c ON c.id = d.case_id;
 
 -- The first urging notices (and their steps) that today's second ones cite.
 WITH firsts AS (
@@ -184,13 +191,22 @@ WITH firsts AS (
     FROM cases_case c JOIN bench_category k ON k.name = 'su'
     WHERE c.id %% 10 = 0 AND (%(slots)s::text[])[1 + (c.id / 10) %% %(slot_count)s] = 'su'
     RETURNING id, case_id, deadline
+), numbered AS (
+    SELECT f.*, 'CB-' || %(first_year)s || '-' || lpad((row_number() OVER (ORDER BY f.id))::text, 6, '0') AS number
+    FROM firsts f
+), documents AS (
+    INSERT INTO cases_document (case_id, kind, number, title, text, fields, footer, pdf, issued_by_id, issued_at,
+                                issued_on)
+    SELECT n.case_id, 'urging', n.number, '催办通知书', '贵单位逾期未答复，请于' || %(first_answer_by)s || '前答复本会。',
+           '[]'::jsonb, '', '', %(system)s, (%(first_on)s::date + time '00:05') AT TIME ZONE %(tz)s, %(first_on)s
+    FROM numbered n
+    RETURNING id, case_id
 )
 INSERT INTO reminders_urgingnotice (number, case_id, reminder_id, round, business_name, sent_to, deadline, answer_by,
-                                    issued_on, issued_by_id, title, text)
-SELECT 'CB-' || %(first_year)s || '-' || lpad((row_number() OVER (ORDER BY f.id))::text, 6, '0'), f.case_id, f.id, 1, b.name,
-       b.email, f.deadline, %(first_answer_by)s, %(first_on)s, %(system)s, '催办通知书',
-       b.name || '：贵单位逾期未答复，请于' || %(first_answer_by)s || '前答复本会。'
-FROM firsts f JOIN cases_case c ON c.id = f.case_id JOIN cases_business b ON b.id = c.business_id;
+                                    issued_on, issued_by_id, document_id)
+SELECT n.number, n.case_id, n.id, 1, b.name, b.email, n.deadline, %(first_answer_by)s, %(first_on)s, %(system)s, d.id
+FROM numbered n JOIN documents d USING (case_id) JOIN cases_case c ON c.id = n.case_id
+JOIN cases_business b ON b.id = c.business_id;
 INSERT INTO cases_sequence (prefix, year, last)
 SELECT 'CB', %(first_year)s, count(*) FROM reminders_urgingnotice
 ON CONFLICT (prefix, year) DO UPDATE SET last = excluded.last;
@@ -302,6 +318,7 @@ WITH ladder_step (ladder, kind, ord, days, gap) AS (
 ), urging AS (
     SELECT s.id AS reminder_id, s.kind, s.deadline, p.*, f.number AS first_number, f.issued_on AS first_issued_on,
            CASE s.kind WHEN 'first_urge' THEN 1 ELSE 2 END AS round,
+           to_char((p.transferred_at AT TIME ZONE %(tz)s)::date, 'YYYY"年"FMMM"月"FMDD"日"') AS transferred_on,
            row_number() OVER (ORDER BY p.next_reminder_on, p.id) AS n, count(*) OVER () AS total
     FROM steps s JOIN planned p ON p.id = s.case_id
     LEFT JOIN reminders_urgingnotice f
@@ -310,24 +327,53 @@ WITH ladder_step (ladder, kind, ord, days, gap) AS (
 ), counter AS (  -- numbered in the sweep's order
     UPDATE cases_sequence SET last = last + (SELECT count(*) FROM urging)
     WHERE prefix = 'CB' AND year = %(year)s RETURNING last
+), numbered AS (
+    SELECT u.*, 'CB-' || %(year)s || '-' || lpad((counter.last - u.total + u.n)::text, 6, '0') AS notice_number,
+           ARRAY[u.business_name, u.sheet, u.number, u.product, u.transferred_on,
+                 to_char(u.deadline, 'YYYY"年"FMMM"月"FMDD"日"'), (%(today)s::date - u.deadline)::text,
+                 coalesce(u.first_number, ''),
+                 coalesce(to_char(u.first_issued_on, 'YYYY"年"FMMM"月"FMDD"日"'), '')] AS args
+    FROM urging u, counter
+), texts AS (
+    SELECT n.*,
+           format(CASE n.round WHEN 1 THEN %(notice_1)s ELSE %(notice_2)s END, VARIADIC n.args) AS full_text,
+           format(CASE n.round WHEN 1 THEN %(document_1)s ELSE %(document_2)s END, VARIADIC n.args) AS document_text
+    FROM numbered n
+), documents AS (
+    INSERT INTO cases_document (case_id, kind, number, title, text, fields, footer, pdf, issued_by_id, issued_at,
+                                issued_on)
+    SELECT t.id, %(document_kind)s, t.notice_number, %(title)s, t.document_text,
+           jsonb_build_array(
+               jsonb_build_array('案件编号', t.number), jsonb_build_array('转办单编号', coalesce(t.sheet, '—')),
+               jsonb_build_array('被催办单位', coalesce(t.business_name, '')),
+               jsonb_build_array('原答复期限', to_char(t.deadline, 'YYYY"年"FMMM"月"FMDD"日"')),
+               jsonb_build_array('新答复期限', to_char(%(urge_answer_by)s::date, 'YYYY"年"FMMM"月"FMDD"日"')),
+               jsonb_build_array('催办次数', '第' || t.round || '次')),
+           '', '', %(system)s, now(), %(today)s
+    FROM texts t
+    RETURNING *
+), document_history AS (
+    INSERT INTO cases_historicaldocument (id, case_id, kind, number, title, text, fields, footer, pdf, issued_by_id,
+                                          issued_at, issued_on, history_date, history_type, history_user_id,
+                                          history_change_reason)
+    SELECT d.id, d.case_id, d.kind, d.number, d.title, d.text, d.fields, d.footer, d.pdf, d.issued_by_id,
+           d.issued_at, d.issued_on, d.issued_at, '+', %(system)s, %(history_reason)s || d.number
+    FROM documents d
 ), notices AS (
     INSERT INTO reminders_urgingnotice (number, case_id, reminder_id, round, business_name, sent_to, deadline,
-                                        answer_by, issued_on, issued_by_id, title, text)
-    SELECT 'CB-' || %(year)s || '-' || lpad((counter.last - u.total + u.n)::text, 6, '0'), u.id, u.reminder_id,
-           u.round, coalesce(u.business_name, ''), coalesce(u.business_email, ''), u.deadline, %(urge_answer_by)s,
-           %(today)s, %(system)s, %(title)s,
-           format(CASE u.round WHEN 1 THEN %(notice_1)s ELSE %(notice_2)s END, u.business_name, u.sheet, u.number,
-                  u.product, to_char((u.transferred_at AT TIME ZONE %(tz)s)::date, 'YYYY"年"FMMM"月"FMDD"日"'),
-                  to_char(u.deadline, 'YYYY"年"FMMM"月"FMDD"日"'), %(today)s::date - u.deadline,
-                  coalesce(u.first_number, ''), coalesce(to_char(u.first_issued_on, 'YYYY"年"FMMM"月"FMDD"日"'), ''))
-    FROM urging u, counter
-    RETURNING case_id, reminder_id, number, text, sent_to, round
+                                        answer_by, document_id, issued_on, issued_by_id)
+    SELECT t.notice_number, t.id, t.reminder_id, t.round, coalesce(t.business_name, ''),
+           coalesce(t.business_email, ''), t.deadline, %(urge_answer_by)s, d.id, %(today)s, %(system)s
+    FROM texts t JOIN documents d ON d.number = t.notice_number
+    RETURNING case_id, reminder_id, number, sent_to, round
+), issued AS (
+    SELECT n.*, t.full_text AS text FROM notices n JOIN texts t USING (reminder_id)
 ), message AS (  -- who hears of each new step, on which channel, with which template
     SELECT s.*, 'email' AS channel, NULL::int AS user_id, p.business_email AS address, 'business_reminder' AS template
     FROM steps s JOIN planned p ON p.id = s.case_id WHERE s.kind = 'business_reminder' AND p.business_email <> ''
     UNION ALL
     SELECT s.*, 'email', NULL, n.sent_to, 'urging_notice'
-    FROM steps s JOIN notices n ON n.reminder_id = s.id WHERE n.sent_to <> ''
+    FROM steps s JOIN issued n ON n.reminder_id = s.id WHERE n.sent_to <> ''
     UNION ALL
     SELECT s.*, 'in_app', r.user_id, '',
            CASE WHEN s.kind = 'business_reminder' THEN 'business_unreachable' ELSE s.kind END
@@ -366,7 +412,7 @@ WITH ladder_step (ladder, kind, ord, days, gap) AS (
            CASE m.channel WHEN 'email' THEN now() END, CASE m.channel WHEN 'email' THEN NULL ELSE now() END, now()
     FROM message m
     JOIN planned p ON p.id = m.case_id
-    LEFT JOIN notices n ON n.reminder_id = m.id
+    LEFT JOIN issued n ON n.reminder_id = m.id
     CROSS JOIN LATERAL (
         SELECT coalesce(p.number, '#' || p.id) AS case_label, coalesce(p.business_name, '') AS business,
                ((p.received_at AT TIME ZONE %(tz)s)::date)::text AS received_on
@@ -448,7 +494,8 @@ def fill(size, *, today, mediators, system_id):
 
 def reset(cursor):
     cursor.execute(
-        "TRUNCATE reminders_urgingnotice, reminders_casereminder, notifications_notification, "
+        "TRUNCATE reminders_urgingnotice, cases_historicaldocument, cases_document, reminders_casereminder, "
+        "notifications_notification, "
         "mediation_transfersheet, cases_case, cases_consumer, cases_business RESTART IDENTITY CASCADE"
     )
     cursor.execute("DELETE FROM cases_sequence WHERE prefix = 'CB'")
@@ -467,6 +514,7 @@ def notice_formats(today):
     from django.template import Context, Engine
 
     from cases.deadlines import urged_answer_due
+    from cases.documents import without_closing
     from reminders.services import _cn_date
 
     answer = urged_answer_due(today)
@@ -478,10 +526,13 @@ def notice_formats(today):
         "provisional": answer.provisional, "issued_on": _cn_date(today), "association": settings.ASSOCIATION_NAME,
         "phone": settings.ASSOCIATION_PHONE,
     }
-    return answer.on, [
-        pg_format(lambda marks, r=round_: template.render(Context({**marks, **constants, "round": r})).strip(), names)
-        for round_ in (1, 2)
-    ]
+    def text(marks, round_):
+        return template.render(Context({**marks, **constants, "round": round_})).strip()
+
+    full = [pg_format(lambda marks, r=r: text(marks, r), names) for r in (1, 2)]
+    closing = _cn_date(today)
+    document = [pg_format(lambda marks, r=r: without_closing(text(marks, r), date=closing), names) for r in (1, 2)]
+    return answer.on, full, document
 
 
 OUTBOX_TEMPLATES = [
@@ -541,15 +592,16 @@ def run_baseline(cursor, *, today, supervisors, system_id):
     """The hand-written statement; returns (seconds, (claimed, steps, notices, outbox rows))."""
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
+    from django.utils.translation import gettext_lazy
 
-    from cases.models import Case
+    from cases.models import Case, DocumentKind
+    from core.audit import record_text
     from notifications.channels import InAppChannel
-    from reminders.services import NOTICE_TITLE
 
     cursor.execute(
         "INSERT INTO cases_sequence (prefix, year, last) VALUES ('CB', %s, 0) ON CONFLICT DO NOTHING", [today.year]
     )
-    answer_by, (notice_1, notice_2) = notice_formats(today)
+    answer_by, (notice_1, notice_2), (document_1, document_2) = notice_formats(today)
     params = {
         **ladder_table(),
         **outbox_formats(),
@@ -560,7 +612,11 @@ def run_baseline(cursor, *, today, supervisors, system_id):
         "urge_answer_by": answer_by,
         "notice_1": notice_1,
         "notice_2": notice_2,
-        "title": NOTICE_TITLE,
+        "document_1": document_1,
+        "document_2": document_2,
+        "document_kind": DocumentKind.URGING_NOTICE.value,
+        "title": DocumentKind.URGING_NOTICE.title_zh,
+        "history_reason": str(record_text(gettext_lazy("Document issued: %(n)s"), n="")),
         "system": system_id,
         "supervisors": supervisors,
         "case_type": ContentType.objects.get_for_model(Case).pk,

@@ -1,6 +1,7 @@
 """Fixed vocabularies of the domain (domain.md). Codes are stable; labels are translated."""
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,7 +74,11 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DemandType(models.TextChoices):
+class Remedy(models.TextChoices):
+    """The one remedy vocabulary: what the consumer demands (Case.demand_type), what the business offers
+    (BusinessReply.remedy), what the agreement records (RemedyLine.kind) and how the documents name it (the
+    zh-hans label)."""
+
     REFUND = "refund", _("Refund")
     RETURN = "return", _("Return of goods")
     REPLACEMENT = "replacement", _("Replacement")
@@ -81,6 +86,16 @@ class DemandType(models.TextChoices):
     COMPENSATION = "compensation", _("Compensation")
     APOLOGY = "apology", _("Apology")
     OTHER = "other", _("Other")
+
+
+# Remedies that are money paid to the consumer: an offer or an agreement line of these states its amount.
+MONEY_REMEDIES = frozenset({Remedy.REFUND, Remedy.COMPENSATION})
+
+
+def remedy_zh(value: str) -> str:
+    """The remedy as the association's documents name it, whatever the language of the person issuing them."""
+    with translation.override("zh-hans"):
+        return str(Remedy(value).label)
 
 
 class DisputeChannel(models.TextChoices):

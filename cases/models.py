@@ -21,10 +21,10 @@ from .choices import (
     CaseState,
     Category,
     Channel,
-    DemandType,
     DisputeChannel,
     Nature,
     PauseKind,
+    Remedy,
     ReminderStep,
 )
 from .ladder import FIELDS as LADDER_FIELDS
@@ -257,7 +257,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     facts = models.TextField(_("facts"))
-    demand_type = models.CharField(_("type of demand"), max_length=20, choices=DemandType.choices)
+    demand_type = models.CharField(_("type of demand"), max_length=20, choices=Remedy.choices)
     demand = models.TextField(_("demand"))
     amount_claimed = models.DecimalField(
         _("amount claimed (yuan)"),
@@ -331,7 +331,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
         RejectionGround, through="CaseRejectionGround", blank=True, verbose_name=_("rejection grounds")
     )
     rejection_explanation = models.TextField(_("rejection explanation"), blank=True)
-    rejection_notice = models.TextField(_("rejection notice"), blank=True)
     decided_on = models.DateField(_("screening decided on"), null=True, blank=True)
 
     transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
@@ -423,6 +422,44 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.number or _("Complaint #%(pk)s") % {"pk": self.pk}
 
+    # --- what a save writes -------------------------------------------------------------------------
+    # A transition saves only the columns it changed (cases.transitions.save_case), so an edit made meanwhile by
+    # someone else (facts, the mediator) is never written back with the old value. The values as loaded are
+    # kept to know which columns changed (Django docs, "Customizing model loading").
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._remember_values(kwargs.get("update_fields"))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_values(fields)
+
+    def _remember_values(self, fields=None):
+        loaded = getattr(self, "_loaded_values", None)
+        if loaded is None:
+            loaded = self._loaded_values = {}
+        for field in self._meta.concrete_fields:
+            if fields is None or field.name in fields or field.attname in fields:
+                loaded[field.attname] = getattr(self, field.attname)
+
+    def changed_fields(self) -> list[str] | None:
+        """The fields whose value differs from the one loaded from the database; None for a new case."""
+        loaded = getattr(self, "_loaded_values", None)
+        if self._state.adding or loaded is None:
+            return None
+        return [
+            f.name
+            for f in self._meta.concrete_fields
+            if f.attname in loaded and getattr(self, f.attname) != loaded[f.attname]
+        ]
+
     # --- derived ----------------------------------------------------------------------------------
 
     def missing_material(self):
@@ -461,7 +498,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission="cases.screen_case",
         conditions=[is_complete, not_waiting_for_supplement],
     )
-    def accept(self, *, number, filed_on, due_dates):
+    def accept(self, *, number, filed_on, due_dates, mediator=None):
+        if self.mediator_id is None and mediator is not None:  # whoever accepts a case nobody has takes it on
+            self.mediator = mediator
         self.number = number
         self.filed_on = filed_on
         self.decided_on = filed_on
@@ -474,10 +513,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission="cases.screen_case",
         conditions=[has_rejection_ground],
     )
-    def reject(self, *, explanation, notice, decided_on):
+    def reject(self, *, explanation, decided_on):
         _require(explanation, _("Explain the rejection to the consumer."))
         self.rejection_explanation = explanation
-        self.rejection_notice = notice
         self.decided_on = decided_on
         self._clear_pause()
 
@@ -687,3 +725,83 @@ class CaseNote(models.Model):
 
     def __str__(self):
         return self.body[:40]
+
+
+# --- issued documents ---------------------------------------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    """Every kind of document the association issues on a case; each is numbered on its own prefix (PREFIXES)."""
+
+    REJECTION_NOTICE = "rejection", _("Rejection notice")
+    TRANSFER_SHEET = "transfer_sheet", _("Transfer sheet")
+    URGING_NOTICE = "urging", _("Urging notice")
+    AGREEMENT = "agreement", _("Mediation agreement")
+    TERMINATION_NOTICE = "termination", _("Termination notice")
+
+    @property
+    def prefix(self) -> str:
+        return DOCUMENT_PREFIXES[self]
+
+    @property
+    def title_zh(self) -> str:
+        return DOCUMENT_TITLES[self]
+
+
+DOCUMENT_PREFIXES = {
+    DocumentKind.REJECTION_NOTICE: "BS",
+    DocumentKind.TRANSFER_SHEET: "ZB",
+    DocumentKind.URGING_NOTICE: "CB",
+    DocumentKind.AGREEMENT: "XY",
+    DocumentKind.TERMINATION_NOTICE: "ZZ",
+}
+DOCUMENT_TITLES = {
+    DocumentKind.REJECTION_NOTICE: "不予受理告知书",
+    DocumentKind.TRANSFER_SHEET: "消费者投诉转办单",
+    DocumentKind.URGING_NOTICE: "催办通知书",
+    DocumentKind.AGREEMENT: "调解协议书",
+    DocumentKind.TERMINATION_NOTICE: "终止调解告知书",
+}
+# Who may read a kind besides the staff: the business a transfer sheet or urging notice is addressed to.
+BUSINESS_KINDS = frozenset({DocumentKind.TRANSFER_SHEET, DocumentKind.URGING_NOTICE})
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{instance.issued_on:%Y/%m}/{instance.case_id}/{filename}"
+
+
+class Document(models.Model):
+    """A document issued on a case (不予受理告知书, 转办单, 催办通知书, 调解协议书, 终止调解告知书): numbered, its
+    text, table and footer frozen as issued, its PDF rendered from them once (cases.documents) and stored.
+
+    Written only by cases.documents; the parts that carry domain facts of their own (TransferSheet, UrgingNotice)
+    link to their document one-to-one.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text as issued"))
+    fields = models.JSONField(_("table as issued"), default=list, blank=True)
+    footer = models.TextField(_("footer as issued"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=document_upload_to, max_length=255, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_on = models.DateField(_("issued on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["issued_at", "pk"]
+        indexes = [models.Index(fields=["case", "kind"], name="document_case_kind_idx")]
+
+    def __str__(self):
+        return f"{self.title} {self.number}"
+
+    @property
+    def for_business(self) -> bool:
+        return self.kind in BUSINESS_KINDS

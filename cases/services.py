@@ -7,7 +7,6 @@ their transition through the internal cases.transitions.
 """
 
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,19 +15,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import record_text, require_perm, save_audited
+from core.dates import cn_date
 
 from . import deadlines, ladder, transitions
 from .choices import OPEN_STATES, PauseKind
+from .documents import document_issue
 from .models import (
     Business,
     Case,
     CaseNote,
     CaseRejectionGround,
     Consumer,
+    DocumentKind,
     Evidence,
 )
 from .numbering import next_number
-from .users import get_system_user
+from .users import get_system_user, person_name
 from .validators import sniff_mime_type, validate_evidence_file
 
 
@@ -99,10 +101,19 @@ def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
 
 
 def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
-    """Accept (立案): the case number and the filing date are fixed and the handling deadline starts."""
+    """Accept (立案): the case number and the filing date are fixed and the handling deadline starts.
+
+    A case nobody is in charge of yet gets the accepting mediator as its 承办人 (said in the history), so a
+    mediator working alone can go on to transfer it."""
     with transaction.atomic():
         case = transitions.lock_case(case_id)
         filed_on = _today()
+        takes_over = case.mediator_id is None and _may_mediate(actor)
+        reason = reason or record_text(gettext_lazy("Accepted and filed"))
+        if takes_over:
+            reason = record_text(
+                gettext_lazy("%(reason)s (mediator in charge: %(user)s)"), reason=reason, user=person_name(actor)
+            )
         # Taken inside the transaction: if the transition is refused, the rollback returns the number.
         number = next_number(prefix="TS", year=filed_on.year)
         # The handling deadline and the mediation limit both count from filing (受理).
@@ -112,31 +123,49 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
             case,
             "accept",
             actor=actor,
-            reason=reason or record_text(gettext_lazy("Accepted and filed")),
+            reason=reason,
             number=number,
             filed_on=filed_on,
             due_dates=due_dates,
+            mediator=actor if takes_over else None,
         )
 
 
+def _may_mediate(user) -> bool:
+    """A person who may be a case's 承办人 (the system user, which holds no role, never is)."""
+    return user.is_active and user.has_perm("cases.mediate_case")
+
+
 def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
-    """Reject (不予受理) with at least one ground; the notice for the consumer is generated and frozen."""
+    """Reject (不予受理) with at least one ground; the notice for the consumer is issued as a document (BS-)."""
     grounds = list(grounds)
     with transaction.atomic():
         case = transitions.lock_case(case_id)
         for ground in grounds:
             CaseRejectionGround.objects.get_or_create(case=case, ground=ground)
-        notice = render_rejection_notice(case=case, grounds=grounds, explanation=explanation)
         codes = ", ".join(g.code for g in grounds)
-        return transitions.run(
+        case = transitions.run(
             case,
             "reject",
             actor=actor,
             reason=record_text(gettext_lazy("Rejected (%(codes)s): %(why)s"), codes=codes, why=explanation),
             explanation=explanation,
-            notice=notice,
             decided_on=_today(),
         )
+        document_issue(
+            case=case,
+            kind=DocumentKind.REJECTION_NOTICE,
+            text=render_rejection_notice(case=case, grounds=grounds, explanation=explanation),
+            fields=[
+                ("投诉人", case.consumer.name),
+                ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+                ("商品或服务", case.product),
+                ("收到投诉日期", cn_date(timezone.localdate(case.received_at))),
+                ("审查决定日期", cn_date(case.decided_on)),
+            ],
+            actor=actor,
+        )
+        return case
 
 
 def render_rejection_notice(*, case, grounds, explanation) -> str:
@@ -144,13 +173,7 @@ def render_rejection_notice(*, case, grounds, explanation) -> str:
     with translation.override("zh-hans"):
         return render_to_string(
             "cases/rejection_notice.txt",
-            {
-                "case": case,
-                "grounds": grounds,
-                "explanation": explanation,
-                "today": _today(),
-                "association": settings.ASSOCIATION_NAME,
-            },
+            {"case": case, "grounds": grounds, "explanation": explanation},
         )
 
 
@@ -202,7 +225,15 @@ def case_assign_mediator(*, case_ids, mediator, actor, reason: str) -> int:
         raise ValidationError(_("%(user)s is not a mediator.") % {"user": mediator})
     count = 0
     with transaction.atomic():
-        for case in Case.objects.filter(pk__in=list(case_ids)).exclude(mediator=mediator):
+        # Locked in id order, like every write to a case (transitions.lock_case): two bulk reassignments of
+        # overlapping cases wait for each other instead of deadlocking.
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(case_ids))
+            .exclude(mediator=mediator)
+            .order_by("pk")
+        )
+        for case in locked:
             case.mediator = mediator
             transitions.save_case(
                 case,
@@ -212,6 +243,31 @@ def case_assign_mediator(*, case_ids, mediator, actor, reason: str) -> int:
             )
             count += 1
     return count
+
+
+def case_claim(*, case_id: int, actor) -> Case:
+    """A mediator (or supervisor) takes on (认领) a case nobody is in charge of; reassigning a case someone
+    already has is for supervisors (case_assign_mediator)."""
+    if not _may_mediate(actor):
+        raise PermissionDenied(_("Only a mediator can take on a case."))
+    with transaction.atomic():
+        case = transitions.lock_case(case_id)
+        if not case.is_open:
+            raise ValidationError(_("A finished case cannot be claimed."))
+        if case.mediator_id is not None:
+            raise ValidationError(
+                _("%(case)s already has a mediator in charge: %(user)s.")
+                % {"case": case, "user": person_name(case.mediator)},
+                code="already_assigned",
+            )
+        case.mediator = actor
+        transitions.save_case(
+            case,
+            actor=actor,
+            reason=record_text(gettext_lazy("Claimed by %(user)s"), user=person_name(actor)),
+            update_fields=["mediator", "updated_at"],
+        )
+    return case
 
 
 def case_add_note(*, case_id: int, actor, body: str) -> CaseNote:
@@ -231,21 +287,31 @@ def evidence_add(*, case_id: int, actor, file, description: str = "", shared_wit
 
 
 def case_update(*, case: Case, actor, reason: str, changed: list[str]) -> Case:
-    """Staff edit of a case's descriptive fields; the reason is kept in the history."""
+    """Staff edit of a case's descriptive fields; the reason is kept in the history.
+
+    `case` carries the edited values (the admin's form was built on a copy loaded before); they are applied to
+    the case as it is now, locked, so a transition or a reassignment made meanwhile is kept, and only the
+    `changed` fields are written. Returns the saved, current case."""
     if not changed:
         return case
-    if not case.is_open:
-        raise ValidationError(_("A finished case cannot be edited."))
-    if "mediator" in changed and not actor.has_perm("cases.reassign_case"):
-        original = Case.objects.filter(pk=case.pk).values_list("mediator_id", flat=True).get()
-        if original is not None:
-            raise PermissionDenied(_("Only a supervisor can reassign a case."))
-    if not reason.strip():
-        raise ValidationError(_("Say why you change the case."))
     with transaction.atomic():
-        case.full_clean(exclude=["state"])
-        transitions.save_case(case, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
-    return case
+        current = transitions.lock_case(case.pk)
+        if not current.is_open:
+            raise ValidationError(_("A finished case cannot be edited."))
+        if (
+            "mediator" in changed
+            and not actor.has_perm("cases.reassign_case")
+            and current.mediator_id is not None
+        ):
+            raise PermissionDenied(_("Only a supervisor can reassign a case."))
+        if not reason.strip():
+            raise ValidationError(_("Say why you change the case."))
+        for name in changed:
+            field = Case._meta.get_field(name)
+            setattr(current, field.attname, getattr(case, field.attname))
+        current.full_clean(exclude=["state"])
+        transitions.save_case(current, actor=actor, reason=reason, update_fields=[*changed, "updated_at"])
+    return current
 
 
 def evidence_save(*, item: Evidence, actor) -> Evidence:

@@ -29,7 +29,13 @@ class CaseConflictError(ValidationError):
 
 
 def lock_case(case_id):
-    return Case.objects.select_related("consumer", "business").get(pk=case_id)
+    """The case, its row locked until the transaction ends (PostgreSQL; SQLite serialises writers anyway).
+
+    Every write to a case takes this lock first, so two people acting at once run one after the other and the
+    second sees what the first did (a refused transition, a pause already open) instead of overwriting it. Only
+    the case's row is locked (`of`): the consumer and the business are read, not written.
+    """
+    return Case.objects.select_for_update(of=("self",)).select_related("consumer", "business").get(pk=case_id)
 
 
 def run(case, name, *, actor, reason, check_permission=True, **kwargs):
@@ -66,8 +72,18 @@ def _transition_conditions(case, name):
 
 
 def save_case(case, *, actor, reason, update_fields=None):
+    """Save the case with the actor and the reason in its history.
+
+    Without `update_fields` (a transition, a pause) the reminder ladder is rescheduled and only the columns that
+    changed since the case was loaded are written (with updated_at): a transition never writes back a column it
+    did not touch, even from a stale copy. ConcurrentTransitionMixin still adds the loaded state to the UPDATE's
+    WHERE, so a copy whose state is stale is refused (CaseConflictError).
+    """
     if update_fields is None:  # a transition or a pause: the deadlines or the state may have changed
         ladder.reschedule(case)
+        changed = case.changed_fields()
+        if changed is not None:  # an existing case: write what changed (a new one is inserted whole)
+            update_fields = [*changed, "updated_at"]
     case._history_user = actor
     case._change_reason = reason
     try:

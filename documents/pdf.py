@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -25,8 +25,10 @@ _BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=18, wordWrap=
 _TITLE = ParagraphStyle(
     "title", parent=_BODY, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4 * mm
 )
-_SUBTITLE = ParagraphStyle("subtitle", parent=_BODY, fontSize=10, alignment=TA_CENTER, spaceAfter=6 * mm)
 _CELL = ParagraphStyle("cell", parent=_BODY, fontSize=10, leading=15)
+_LETTERHEAD = ParagraphStyle("letterhead", parent=_BODY, fontSize=13, alignment=TA_CENTER, spaceAfter=2 * mm)
+_NUMBER = ParagraphStyle("number", parent=_BODY, fontSize=10, alignment=TA_RIGHT, spaceAfter=4 * mm)
+_SIGN = ParagraphStyle("sign", parent=_BODY, fontSize=11, leading=22)
 
 
 @dataclass
@@ -35,11 +37,20 @@ class PdfDocument:
     number: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)  # shown as a two-column table
     body: str = ""  # paragraphs separated by blank lines; single newlines are kept
-    footer: str = ""
+    footer: str = ""  # after the body, before the signatures
+    issuer: str = ""  # the issuing body: the letterhead above the title, and the name over the seal place
+    date: str = ""  # the issue date as written (core.dates.cn_date), under the issuer's name
+    signatures: list[str] = field(default_factory=list)  # signature lines, e.g. "甲方（签字）"
+    seal: bool = True  # the seal place (盖章处) at the issuer's name
 
 
 def render_pdf(document: PdfDocument) -> bytes:
-    """Lay the document out on A4 and return the PDF bytes."""
+    """Lay the document out on A4 and return the PDF bytes.
+
+    From the top: the issuer as letterhead, the title, the number on the right; the table; the body; the footer;
+    the signature lines (name and date, two to a row); the issuer's name and the date on the right, with the seal
+    place (a dashed circle marked 盖章处) over them.
+    """
     buffer = BytesIO()
     pdf = SimpleDocTemplate(
         buffer,
@@ -50,17 +61,72 @@ def render_pdf(document: PdfDocument) -> bytes:
         bottomMargin=20 * mm,
         title=document.title,
         subject=document.number,
+        author=document.issuer,
     )
-    story = [Paragraph(_text(document.title), _TITLE)]
+    story = []
+    if document.issuer:
+        story.append(Paragraph(_text(document.issuer), _LETTERHEAD))
+    story.append(Paragraph(_text(document.title), _TITLE))
     if document.number:
-        story.append(Paragraph(_text(document.number), _SUBTITLE))
+        story.append(Paragraph(_text(f"编号：{document.number}"), _NUMBER))
     if document.fields:
         story += [_fields_table(document.fields), Spacer(0, 6 * mm)]
     story += [Paragraph(_text(p), _BODY) for p in _paragraphs(document.body)]
     if document.footer:
-        story += [Spacer(0, 10 * mm), Paragraph(_text(document.footer), _BODY)]
+        story += [Spacer(0, 4 * mm)] + [Paragraph(_text(p), _BODY) for p in _paragraphs(document.footer)]
+    closing = []  # the signatures and the seal stay on one page
+    if document.signatures:
+        closing += [Spacer(0, 6 * mm), _signature_table(document.signatures)]
+    if document.issuer or document.date:
+        closing += [Spacer(0, 4 * mm), *_issuer_block(document)]
+    if closing:
+        story.append(KeepTogether(closing))
     pdf.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return buffer.getvalue()
+
+
+BLANK = "_"  # the line to write on (the CID font has no no-break space to underline)
+
+
+def _signature_table(labels):
+    cells = [
+        Paragraph(f"{_text(label)}：{BLANK * 12}<br/>日期：{BLANK * 6}年{BLANK * 3}月{BLANK * 3}日", _SIGN)
+        for label in labels
+    ]
+    rows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=[83 * mm, 83 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)]))
+    return table
+
+
+class _SealPlace(Flowable):
+    """A dashed circle marked 盖章处 where the issuer's seal goes, drawn over the issuer's name and the date."""
+
+    def __init__(self, issuer, date, seal):
+        super().__init__()
+        self.issuer, self.date, self.seal = issuer, date, seal
+        self.width, self.height = 166 * mm, 36 * mm
+
+    def draw(self):
+        canvas = self.canv
+        right = self.width - 4 * mm
+        canvas.setFont(FONT, 12)
+        canvas.drawRightString(right, 14 * mm, self.issuer)
+        canvas.drawRightString(right, 7 * mm, self.date)
+        if self.seal:
+            centre_x = right - 24 * mm
+            canvas.saveState()
+            canvas.setDash(2, 2)
+            canvas.setStrokeColor("#999999")
+            canvas.circle(centre_x, 18 * mm, 17 * mm)
+            canvas.setFillColor("#999999")
+            canvas.setFont(FONT, 9)
+            canvas.drawCentredString(centre_x, 27 * mm, "（盖章处）")
+            canvas.restoreState()
+
+
+def _issuer_block(document):
+    return [_SealPlace(document.issuer, document.date, document.seal)]
 
 
 def _fields_table(fields):

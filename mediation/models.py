@@ -8,8 +8,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from cases.choices import Remedy
 from cases.models import Business, Case
 from cases.validators import validate_evidence_file
 
@@ -86,7 +88,7 @@ def appraisal_upload_to(instance, filename):
     return f"appraisal/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
 
 
-class AppraisalRequest(models.Model):
+class AppraisalRequest(ConcurrentTransitionMixin, models.Model):
     """One question sent to an appraisal body while the case waits in `appraisal` (clock paused)."""
 
     class Status(models.TextChoices):
@@ -99,7 +101,7 @@ class AppraisalRequest(models.Model):
         AppraisalBody, on_delete=models.PROTECT, related_name="requests", verbose_name=_("appraisal body")
     )
     items = models.TextField(_("items to appraise"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, protected=True)
     requested_on = models.DateField(_("requested on"))
     received_on = models.DateField(_("conclusion received on"), null=True, blank=True)
     fee = models.DecimalField(
@@ -134,6 +136,21 @@ class AppraisalRequest(models.Model):
     def __str__(self):
         return f"{self.body} {self.requested_on}"
 
+    # --- transitions (fields only; mediation.services.appraisal and outcomes run them) ------------------
+
+    @transition(field=status, source=Status.OPEN, target=Status.CONCLUDED)
+    def conclude(self, *, conclusion, received_on, responsible_party, fee_borne_by, fee=None):
+        self.conclusion = conclusion
+        self.received_on = received_on
+        self.responsible_party = responsible_party
+        self.fee_borne_by = fee_borne_by
+        if fee is not None:
+            self.fee = fee
+
+    @transition(field=status, source=Status.OPEN, target=Status.ABANDONED)
+    def abandon(self):
+        """Mediation ended (e.g. no agreement on the body or the fee, T04) before the conclusion came."""
+
 
 # --- outcomes -------------------------------------------------------------------------------------------
 
@@ -141,16 +158,8 @@ class AppraisalRequest(models.Model):
 class RemedyLine(models.Model):
     """One remedy of a mediation agreement (退款、换货、维修、赔偿、赔礼道歉…) with its amount."""
 
-    class Kind(models.TextChoices):
-        REFUND = "refund", _("Refund")
-        REPLACEMENT = "replacement", _("Replacement")
-        REPAIR = "repair", _("Repair")
-        COMPENSATION = "compensation", _("Compensation")
-        APOLOGY = "apology", _("Apology")
-        OTHER = "other", _("Other")
-
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies", verbose_name=_("case"))
-    kind = models.CharField(_("remedy"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("remedy"), max_length=20, choices=Remedy.choices)
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],
@@ -169,41 +178,14 @@ class RemedyLine(models.Model):
 
 
 def document_upload_to(instance, filename):
+    """Referenced by migration 0003 (the former CaseDocument, now cases.Document); not used by any model."""
     return f"documents/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
-
-
-class CaseDocument(models.Model):
-    """A document issued on a case (调解协议书, 终止调解告知书). Its text and PDF are frozen when issued."""
-
-    class Kind(models.TextChoices):
-        AGREEMENT = "agreement", _("Mediation agreement")
-        TERMINATION_NOTICE = "termination", _("Termination notice")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents", verbose_name=_("case"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    number = models.CharField(_("number"), max_length=20, unique=True)
-    title = models.CharField(_("title"), max_length=100)
-    text = models.TextField(_("text as issued"))
-    pdf = models.FileField(_("PDF"), upload_to=document_upload_to)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
-    )
-    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("issued document")
-        verbose_name_plural = _("issued documents")
-        ordering = ["issued_at", "pk"]
-
-    def __str__(self):
-        return f"{self.title} {self.number}"
 
 
 # --- escalation and publicity (报告政府 / 媒体曝光) ----------------------------------------------------------
 
 
-class Escalation(models.Model):
+class Escalation(ConcurrentTransitionMixin, models.Model):
     """A mediator's proposal to report a case to a department or expose it in the media; a different person,
     a supervisor, decides (four-eyes rule: enforced in mediation.services and by a database constraint)."""
 
@@ -222,7 +204,7 @@ class Escalation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     reasons = models.TextField(_("reasons"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED, protected=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
     )
@@ -256,6 +238,21 @@ class Escalation(models.Model):
 
     def __str__(self):  # no case number: naming many escalations (the audit trail) must not query each case
         return f"#{self.pk} {self.get_kind_display()} · {self.get_status_display()}"
+
+    # --- transitions (fields only; mediation.services.escalation runs them and enforces the four eyes) ------
+
+    @transition(field=status, source=Status.PROPOSED, target=Status.APPROVED)
+    def approve(self, *, by, at, note=""):
+        self._decide(by, at, note)
+
+    @transition(field=status, source=Status.PROPOSED, target=Status.REFUSED)
+    def refuse(self, *, by, at, note):
+        self._decide(by, at, note)
+
+    def _decide(self, by, at, note):
+        self.decided_by = by
+        self.decided_at = at
+        self.decision_note = note
 
 
 class GovernmentReport(models.Model):
@@ -316,14 +313,16 @@ class TransferSheet(models.Model):
     case = models.OneToOneField(
         Case, on_delete=models.PROTECT, related_name="transfer_sheet", verbose_name=_("case")
     )
+    document = models.OneToOneField(
+        "cases.Document", on_delete=models.PROTECT, related_name="transfer_sheet", verbose_name=_("document")
+    )
+    # The document's number, kept on the sheet for the portal's and the admin's lists and searches; the issuing
+    # service copies it, and nothing writes either afterwards.
     number = models.CharField(_("sheet number"), max_length=20, unique=True)
     business = models.ForeignKey(
         "cases.Business", on_delete=models.PROTECT, related_name="transfer_sheets", verbose_name=_("business")
     )
     answer_by = models.DateField(_("answer by"))
-    content = models.TextField(
-        _("content as issued"), help_text=_("Rendered once when the sheet is issued; never changes.")
-    )
     contact_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -402,17 +401,6 @@ class ReplyKind(models.TextChoices):
     ACCEPT = "accept", _("Accepts the consumer's demand")
     OFFER = "offer", _("Offers a remedy")
     DISPUTE = "dispute", _("Disputes the complaint")
-
-
-class Remedy(models.TextChoices):
-    REFUND = "refund", _("Refund")
-    REPLACEMENT = "replacement", _("Replacement")
-    REPAIR = "repair", _("Repair")
-    COMPENSATION = "compensation", _("Compensation")
-
-
-# Remedies whose amount the business must state (the others may give the value of the goods or the work).
-REMEDIES_WITH_AMOUNT = {Remedy.REFUND, Remedy.COMPENSATION}
 
 
 class BusinessReply(models.Model):

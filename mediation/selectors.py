@@ -122,7 +122,7 @@ def portal_sheet(*, sheet_id, business_ids) -> TransferSheet | None:
     """One sheet if it belongs to one of these businesses, else None (missing and foreign look the same)."""
     return (
         TransferSheet.objects.filter(pk=sheet_id, business_id__in=business_ids)
-        .select_related("case", "case__consumer", "case__mediator", "business", "reply")
+        .select_related("case", "case__consumer", "case__mediator", "business", "reply", "document")
         .first()
     )
 

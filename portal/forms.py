@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Category, DemandType, Nature
+from cases.choices import Category, Nature, Remedy
 from cases.models import Business
 from cases.validators import validate_evidence_file
-from mediation.models import Remedy, ReplyKind
+from mediation.models import ReplyKind
 from mediation.services.transfers import validate_reply
 
 PHONE = r"^[0-9+\- ]{7,20}$"
@@ -171,7 +171,7 @@ class ComplaintForm(forms.Form):
             "When and where you bought it, what went wrong, what you have done with the business so far."
         ),
     )
-    demand_type = forms.ChoiceField(label=_("What you ask for"), choices=DemandType.choices)
+    demand_type = forms.ChoiceField(label=_("What you ask for"), choices=Remedy.choices)
     demand = forms.CharField(
         label=_("Your demand in detail"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

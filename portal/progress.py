@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseState, PauseKind
-from cases.models import Case
+from cases.models import Case, DocumentKind
 from mediation.models import BusinessReply, ConsumerResponse, FollowUp, TransferSheet
 from mediation.services.follow_up import RATABLE_STATES
 
@@ -72,6 +72,11 @@ def _received(case):
     return Step("received", _("Complaint received"), DONE, timezone.localtime(case.received_at))
 
 
+def _rejection_notice_text(case):
+    document = case.documents.filter(kind=DocumentKind.REJECTION_NOTICE).only("text").first()
+    return document.text if document else ""
+
+
 def _screening(case):
     if case.state == S.REJECTED:
         return Step(
@@ -85,7 +90,7 @@ def _screening(case):
                     "where else you can turn."
                 )
             ],
-            notice=case.rejection_notice,
+            notice=_rejection_notice_text(case),
         )
     if case.filed_on:
         return Step(

@@ -41,8 +41,13 @@ class CaseReminder(models.Model):
 
 
 class UrgingNotice(models.Model):
-    """催办通知书: a numbered notice urging the business to answer its transfer sheet; the text is frozen as issued."""
+    """催办通知书: a notice urging the business to answer its transfer sheet; its number, text and PDF are its
+    document's (cases.Document, CB-)."""
 
+    document = models.OneToOneField(
+        "cases.Document", on_delete=models.PROTECT, related_name="urging_notice", verbose_name=_("document")
+    )
+    # The document's number, kept here for the lists and their order; the sweep writes both at once.
     number = models.CharField(_("number"), max_length=20, unique=True)
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="urging_notices", verbose_name=_("case")
@@ -63,8 +68,6 @@ class UrgingNotice(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
     )
-    title = models.CharField(_("title"), max_length=50)
-    text = models.TextField(_("text as issued"))
 
     class Meta:
         verbose_name = _("urging notice")

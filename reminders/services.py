@@ -32,11 +32,11 @@ from django.utils import timezone, translation
 
 from cases import ladder
 from cases.choices import ReminderStep
-from cases.models import Case
+from cases.documents import DocumentRow, document_rows_issue, without_closing
+from cases.models import Case, DocumentKind
 from cases.numbering import next_numbers
 from cases.users import SUPERVISOR_GROUP, get_system_user
 from core import bulk
-from documents.pdf import PdfDocument, render_pdf
 from notifications.models import Notification
 from notifications.services import Notice, notifications_enqueue_bulk, notifications_request_dispatch
 from workcalendar.services import calendar_snapshot
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 R = ReminderStep
 EMAIL = Notification.Channel.EMAIL
 IN_APP = Notification.Channel.IN_APP
-NOTICE_PREFIX = "CB"
+NOTICE_PREFIX = DocumentKind.URGING_NOTICE.prefix
 
 # What the sweep reads of a due case: the plan's inputs and what the notices say.
 ROW_FIELDS = [
@@ -67,10 +67,9 @@ ROW_FIELDS = [
 ]
 STEP_FIELDS = ["case", "kind", "deadline", "scheduled_on", "case_state", "taken_at", "taken_by"]
 NOTICE_FIELDS = [
-    "number", "case", "reminder", "round", "business_name", "sent_to", "deadline", "answer_by", "text", "issued_on",
-    "issued_by", "title",
+    "number", "case", "reminder", "round", "business_name", "sent_to", "deadline", "answer_by", "document",
+    "issued_on", "issued_by",
 ]
-NOTICE_TITLE = "催办通知书"
 
 
 class IssuedNotice(NamedTuple):
@@ -85,6 +84,7 @@ class IssuedNotice(NamedTuple):
     deadline: date
     answer_by: date
     text: str
+    case_number: str
 
 
 @dataclass
@@ -221,10 +221,17 @@ class _Sweep:
                 self._urging_notice(row, step, pk, number, firsts.get((row.id, step.deadline)))
                 for (row, step, pk), number in zip(urging, numbers, strict=True)
             ]
+        sheets = {row.id: row.transfer_sheet__number for row, _step, _pk in urging}
+        documents = document_rows_issue(
+            kind=DocumentKind.URGING_NOTICE,
+            rows=[self._urging_document(notice, sheets[notice.case_id]) for notice in notices],
+            actor_id=self.system_id,
+            issued_at=timezone.now(),
+        )
         bulk.insert_ignoring_conflicts(
             UrgingNotice,
             fields=NOTICE_FIELDS,
-            rows=[(*notice, self.today, self.system_id, NOTICE_TITLE) for notice in notices],
+            rows=[(*notice[:8], documents[notice.number], self.today, self.system_id) for notice in notices],
             conflict_fields=["reminder"],  # never: the step was new
             returning=["id"],
         )
@@ -253,6 +260,25 @@ class _Sweep:
         for i in range(1, len(pieces), 2):
             out[i] = str(context[pieces[i]])
         return "".join(out)
+
+    def _urging_document(self, notice, sheet_number):
+        """The notice's document: its table cites the transfer sheet it urges (number and answer date); the
+        closing lines of the text (the association, the date) are the document's seal block."""
+        with translation.override("zh-hans"):
+            fields = [
+                ("案件编号", notice.case_number),
+                ("转办单编号", sheet_number or "—"),
+                ("被催办单位", notice.business_name),
+                ("原答复期限", _cn_date(notice.deadline)),
+                ("新答复期限", _cn_date(notice.answer_by)),
+                ("催办次数", f"第{notice.round}次"),
+            ]
+        return DocumentRow(
+            case_id=notice.case_id,
+            number=notice.number,
+            text=without_closing(notice.text, date=_cn_date(self.today)),
+            fields=fields,
+        )
 
     def _urging_notice(self, row, step, reminder_id, number, first):
         """The notice's text: the transfer sheet's number and answer date (the step's deadline is the case's
@@ -284,7 +310,7 @@ class _Sweep:
         )
         return IssuedNotice(
             number, row.id, reminder_id, round_, row.business__name or "", row.business__email or "",
-            step.deadline, answer.on, text.strip(),
+            step.deadline, answer.on, text.strip(), row.number or f"#{row.id}",
         )
 
     # --- notifications -----------------------------------------------------------------------------------
@@ -345,24 +371,3 @@ class _Sweep:
 
 def _cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-# --- documents -----------------------------------------------------------------------------------------
-
-
-def urging_notice_pdf(notice: UrgingNotice) -> bytes:
-    """The printable notice, laid out from the text frozen when it was issued."""
-    return render_pdf(
-        PdfDocument(
-            title=notice.title,
-            number=notice.number,
-            fields=[
-                ("案件编号", notice.case.number or ""),
-                ("被催办单位", notice.business_name),
-                ("原答复期限", _cn_date(notice.deadline)),
-                *([("新答复期限", _cn_date(notice.answer_by))] if notice.answer_by else []),
-                ("催办次数", f"第{notice.round}次"),
-            ],
-            body=notice.text,
-        )
-    )

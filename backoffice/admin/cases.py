@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.choices import HANDLING_STATES
+from cases.documents import pdf_response
 from cases.ladder import FIELDS as LADDER_FIELDS
 from cases.models import (
     Business,
@@ -24,15 +25,17 @@ from cases.models import (
     CaseNote,
     CasePause,
     Consumer,
+    Document,
     Evidence,
     Region,
     RejectionGround,
     TerminationGround,
 )
-from core.admin import ReadOnlyHistoryAdmin
+from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
+from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders
 from .base import ReassignMixin
 
@@ -62,6 +65,70 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "paused":
             return queryset.exclude(pause_kind="")
         return queryset
+
+
+def document_pdf_link(document):
+    return format_html(
+        '<a href="{}">{}</a>', reverse("admin:cases_document_pdf", args=[document.pk]), _("Download the PDF")
+    )
+
+
+class DocumentInline(WrittenByServices, admin.TabularInline):
+    """Every document issued on the case, whatever its kind; written only by cases.documents."""
+
+    model = Document
+    fields = ["number", "kind", "title", "issued_on", "issued_by", "pdf_link"]
+    readonly_fields = fields
+    verbose_name_plural = _("issued documents")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("issued_by")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_case")
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        return document_pdf_link(obj)
+
+
+@admin.register(Document)
+class DocumentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
+    """The documents issued on all cases; the PDF downloaded here is the one stored when the document was issued
+    (a batch-issued urging notice has it stored on its first download)."""
+
+    list_display = ["number", "kind", "title", "case", "issued_on", "issued_by", "pdf_link"]
+    list_filter = ["kind", "issued_on"]
+    list_select_related = ["case", "issued_by"]
+    search_fields = ["=number", "=case__number"]
+    show_full_result_count = False
+    date_hierarchy = "issued_on"
+    fields = ["number", "kind", "title", "case", "issued_on", "issued_at", "issued_by", "fields", "text", "footer",
+              "pdf_link"]
+    readonly_fields = fields
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        return document_pdf_link(obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_case")
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("cases.view_case")
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="cases_document_pdf"),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk):
+        """Staff who may see cases may read every document of them."""
+        document = get_object_or_404(Document, pk=pk)
+        if not self.has_view_permission(request, document):
+            raise PermissionDenied
+        return pdf_response(document)
 
 
 class EvidenceInline(admin.TabularInline):
@@ -216,7 +283,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     date_hierarchy = "received_at"
-    autocomplete_fields = ["business", "mediator"]
+    autocomplete_fields = ["business"]  # the mediator: a select of the staff (forms.mediator_choices says why)
     inlines = [
         EvidenceInline,
         CaseNoteInline,
@@ -226,14 +293,14 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         mediation.SheetMessageInline,
         mediation.AppraisalRequestInline,
         mediation.RemedyLineInline,
-        mediation.CaseDocumentInline,
+        DocumentInline,
         mediation.EscalationInline,
         mediation.FollowUpInline,
         reminders.CaseReminderInline,
         reminders.CaseNotificationInline,
     ]
     change_form_template = "admin/cases/case/change_form.html"
-    actions = ["reassign_cases"]
+    actions = ["claim_cases", "reassign_cases"]
     readonly_fields = [
         "state",
         "number",
@@ -242,6 +309,8 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "acceptance_due_on",
         "filed_on",
         "due_on",
+        "answer_due_on",
+        "deadlines_provisional",
         "pause_kind",
         "paused_on",
         "mediation_due_on",
@@ -249,7 +318,6 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "decided_on",
         "rejection_grounds_display",
         "rejection_explanation",
-        "rejection_notice",
         "transferred_at",
         "reply_summary",
         "replied_at",
@@ -289,15 +357,28 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                         "acceptance_due_on",
                         "filed_on",
                         "due_on",
+                        "answer_due_on",
+                        "mediation_due_on",
+                        "deadlines_provisional",
                         "pause_kind",
                         "paused_on",
-                        "mediation_due_on",
                     ]
                 },
             ),
             (
                 _("Reminders and urging"),
-                {"fields": ["next_reminder_on", "reminder_stage", *LADDER_FIELDS[3:]]},
+                {
+                    "fields": [
+                        "next_reminder_on",
+                        "answer_reminder_stage",
+                        "answer_reminder_stage_on",
+                        "reminder_stage",
+                        "reminder_stage_on",
+                        "supervisor_queue_since",
+                        "escalation_candidate_since",
+                        "mediation_limit_reached_on",
+                    ]
+                },
             ),
             (_("Consumer"), {"fields": ["consumer_summary"]}),
             (
@@ -312,8 +393,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                         "decided_on",
                         "rejection_grounds_display",
                         "rejection_explanation",
-                        "rejection_notice",
-                    ],
+                                    ],
                 },
             ),
             (
@@ -351,8 +431,32 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mediator":
+            kwargs["queryset"] = mediator_choices()
+            kwargs["form_class"] = UserChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
         return False  # cases are records: they are closed, never deleted
+
+    def has_claim_permission(self, request):
+        return request.user.has_perm("cases.mediate_case")
+
+    @admin.action(description=_("Claim (become the mediator in charge)"), permissions=["claim"])
+    def claim_cases(self, request, queryset):
+        claimed, refused = 0, []
+        for case_id in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                services.case_claim(case_id=case_id, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                refused.extend(getattr(exc, "messages", [str(exc)]))
+            else:
+                claimed += 1
+        if claimed:
+            messages.success(request, _("%(count)s cases claimed.") % {"count": claimed})
+        for message in refused:
+            messages.warning(request, message)
 
     # --- display ------------------------------------------------------------------------------
 

@@ -2,22 +2,17 @@
 transfer sheets, the register of appraisal bodies, the supervisors' escalation queue, and the issued PDFs."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
-from mediation.documents import pdf_response
 from mediation.models import (
     AppraisalBody,
     AppraisalRequest,
     BusinessReply,
-    CaseDocument,
     Escalation,
     FollowUp,
     RemedyLine,
@@ -59,18 +54,6 @@ class AppraisalRequestInline(ReadOnlyInline):
 class RemedyLineInline(ReadOnlyInline):
     model = RemedyLine
     fields = ["kind", "amount", "description"]
-
-
-class CaseDocumentInline(ReadOnlyInline):
-    model = CaseDocument
-    fields = ["number", "title", "issued_at", "issued_by", "pdf_link"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("issued_by")
-
-    @admin.display(description=_("PDF"))
-    def pdf_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:mediation_casedocument_pdf", args=[obj.pk]), _("Download"))
 
 
 class EscalationInline(ReadOnlyInline):
@@ -154,39 +137,8 @@ class EscalationAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
 
 
 
-@admin.register(CaseDocument)
-class CaseDocumentAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["number", "title", "case", "issued_at", "issued_by", "pdf_link"]
-    list_filter = ["kind"]
-    list_select_related = ["case", "issued_by"]
-    search_fields = ["number", "case__number"]
-    show_full_result_count = False
-    pdf_link = CaseDocumentInline.pdf_link
-
-    def get_urls(self):
-        return [
-            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="mediation_casedocument_pdf"),
-            *super().get_urls(),
-        ]
-
-    def pdf_view(self, request, pk):
-        document = get_object_or_404(CaseDocument, pk=pk)
-        if not self.has_view_permission(request, document):
-            raise PermissionDenied
-        return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 def pdf_url(sheet):
-    return reverse("admin:mediation_transfersheet_pdf", args=[sheet.pk])
+    return reverse("admin:cases_document_pdf", args=[sheet.document_id])
 
 
 class TransferSheetInline(WrittenByServices, admin.StackedInline):
@@ -200,7 +152,7 @@ class TransferSheetInline(WrittenByServices, admin.StackedInline):
         "issued_at",
         "pdf",
         "dispatches_display",
-        "content",
+        "document_text",
     ]
     readonly_fields = fields
     verbose_name_plural = _("transfer sheet")
@@ -209,9 +161,13 @@ class TransferSheetInline(WrittenByServices, admin.StackedInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("business", "issued_by")
+            .select_related("business", "issued_by", "document")
             .prefetch_related("dispatches__sent_by", "dispatches__notification")
         )
+
+    @admin.display(description=_("text as issued"))
+    def document_text(self, obj):
+        return obj.document.text
 
     @admin.display(description=_("PDF"))
     def pdf(self, obj):
@@ -285,7 +241,7 @@ class SheetMessageInline(WrittenByServices, admin.TabularInline):
 @admin.register(TransferSheet)
 class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
     list_display = ["number", "case_link", "business", "answer_by", "issued_at", "answered"]
-    list_select_related = ["case", "business", "reply"]
+    list_select_related = ["case", "business", "reply", "document"]
     search_fields = ["number", "case__number", "business__name"]
     date_hierarchy = "issued_at"
     show_full_result_count = False
@@ -298,10 +254,14 @@ class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin)
         "issued_at",
         "contact_user",
         "pdf",
-        "content",
+        "document_text",
     ]
     readonly_fields = fields
 
+
+    @admin.display(description=_("text as issued"))
+    def document_text(self, obj):
+        return obj.document.text
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, obj):
@@ -311,15 +271,3 @@ class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin)
     def pdf(self, obj):
         return format_html('<a href="{}">{}</a>', pdf_url(obj), _("Download the PDF"))
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="mediation_transfersheet_pdf"
-            ),
-        ] + super().get_urls()
-
-    def pdf_view(self, request, pk):
-        sheet = get_object_or_404(TransferSheet, pk=pk)
-        if not self.has_view_permission(request, sheet):
-            raise PermissionDenied
-        return pdf_response(sheet)

@@ -3,18 +3,15 @@ the supervisors' overdue view (OverdueCaseAdmin)."""
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import WrittenByServices
 from notifications.models import Notification
-from reminders import selectors, services
+from reminders import selectors
 from reminders.models import CaseReminder, OverdueCase, UrgingNotice
 
 from .base import CaseLinkMixin, ReassignMixin
@@ -25,7 +22,7 @@ def _notice_links(notice):
         '<a href="{}">{}</a> (<a href="{}">PDF</a>)',
         reverse("admin:reminders_urgingnotice_change", args=[notice.pk]),
         notice.number,
-        reverse("admin:reminders_urgingnotice_pdf", args=[notice.pk]),
+        reverse("admin:cases_document_pdf", args=[notice.document_id]),
     )
 
 
@@ -75,14 +72,17 @@ class CaseNotificationInline(WrittenByServices, GenericTabularInline):
 class UrgingNoticeAdmin(WrittenByServices, CaseLinkMixin, admin.ModelAdmin):
     """Urging notices as issued; nothing here changes one. The PDF is laid out from the frozen text."""
 
-    list_display = ["number", "case_link", "business_name", "round", "deadline", "issued_on", "sent_to", "pdf"]
+    list_display = [
+        "number", "case_link", "business_name", "round", "deadline", "answer_by", "issued_on", "sent_to", "pdf",
+    ]
     list_filter = ["round", "issued_on"]
     search_fields = ["=number", "=case__number", "business_name"]
-    list_select_related = ["case"]
+    list_select_related = ["case", "document"]
     show_full_result_count = False
     date_hierarchy = "issued_on"
     fields = [
-        "number", "case_link", "round", "title", "business_name", "sent_to", "deadline", "issued_on", "issued_by",
+        "number", "case_link", "round", "business_name", "sent_to", "deadline", "answer_by", "issued_on",
+        "issued_by",
         "pdf", "text",
     ]
     readonly_fields = fields
@@ -91,22 +91,12 @@ class UrgingNoticeAdmin(WrittenByServices, CaseLinkMixin, admin.ModelAdmin):
     @admin.display(description=_("PDF"))
     def pdf(self, obj):
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:reminders_urgingnotice_pdf", args=[obj.pk]), _("Download")
+            '<a href="{}">{}</a>', reverse("admin:cases_document_pdf", args=[obj.document_id]), _("Download")
         )
 
-    def get_urls(self):
-        return [
-            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="reminders_urgingnotice_pdf"),
-            *super().get_urls(),
-        ]
-
-    def pdf_view(self, request, pk):
-        notice = get_object_or_404(UrgingNotice.objects.select_related("case"), pk=pk)
-        if not self.has_view_permission(request, notice):
-            raise PermissionDenied
-        response = HttpResponse(services.urging_notice_pdf(notice), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{notice.number}.pdf"'
-        return response
+    @admin.display(description=_("text as issued"))
+    def text(self, obj):
+        return obj.document.text
 
 
 # --- the supervisors' overdue view ---------------------------------------------------------------------
@@ -154,7 +144,7 @@ class OverdueCaseAdmin(ReassignMixin, admin.ModelAdmin):
     change_list_template = "admin/reminders/overduecase/change_list.html"
 
     def get_queryset(self, request):
-        notices = UrgingNotice.objects.only("pk", "number", "round", "issued_on", "case_id").order_by("issued_on")
+        notices = UrgingNotice.objects.only("pk", "number", "round", "issued_on", "case_id", "document_id").order_by("issued_on")
         steps = CaseReminder.objects.only("pk", "kind", "taken_at", "case_id").order_by("taken_at")
         return selectors.overdue_cases(today=timezone.localdate(), queryset=super().get_queryset(request)).prefetch_related(
             Prefetch("urging_notices", queryset=notices), Prefetch("reminders", queryset=steps)

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Region
-from mediation.models import AppraisalBody, CaseDocument, Escalation
+from cases.models import Document, Region
+from mediation.models import AppraisalBody, Escalation
 from mediation.services.escalation import escalation_propose
 from mediation.services.outcomes import outcome_resolve
 from tests.factories import AppraisalBodyFactory
@@ -30,7 +30,7 @@ def _fill(make_case, mediator, n):
 
 
 @pytest.mark.parametrize(
-    "model", [AppraisalBody, Escalation, CaseDocument, Region], ids=lambda m: m._meta.model_name
+    "model", [AppraisalBody, Escalation, Document, Region], ids=lambda m: m._meta.model_name
 )
 def test_changelists_and_change_pages(client, supervisor, make_case, mediator, model):
     client.force_login(supervisor)

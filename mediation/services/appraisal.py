@@ -39,7 +39,7 @@ def appraisal_request(
             case=case, body=body, items=items, requested_on=case.paused_on, fee=fee,
             fee_advanced_by=fee_advanced_by, requested_by=actor,
         )
-        request.full_clean()
+        request.full_clean(exclude=["status"])  # the FSM field is protected: set by its transitions only
         save_audited(request, actor)
     return request
 
@@ -68,6 +68,9 @@ def appraisal_conclude(
     if conclusion_file:
         validate_evidence_file(conclusion_file)
     with transaction.atomic():
+        # The case first, then its request: the order of every write (outcomes.outcome_terminate too), so a
+        # conclusion and a termination at once wait for each other instead of deadlocking.
+        transitions.lock_case(case_id)
         request = (
             AppraisalRequest.objects.select_for_update()
             .select_related("body")
@@ -85,17 +88,14 @@ def appraisal_conclude(
             ),
         )
         if request is not None:
-            request.status = AppraisalRequest.Status.CONCLUDED
-            request.conclusion = conclusion
-            request.received_on = received_on
-            request.responsible_party = responsible_party
-            request.fee_borne_by = fee_borne_by
-            if fee is not None:
-                request.fee = fee
+            request.conclude(
+                conclusion=conclusion, received_on=received_on, responsible_party=responsible_party,
+                fee_borne_by=fee_borne_by, fee=fee,
+            )
             if conclusion_file:
                 request.conclusion_content_type = sniff_mime_type(conclusion_file)
                 request.conclusion_file = conclusion_file
-            request.full_clean()
+            request.full_clean(exclude=["status"])  # the FSM field is protected: set by its transitions only
             save_audited(request, actor)
     return case
 

@@ -85,10 +85,8 @@ def escalation_decide(*, case_id: int, escalation_id: int, actor, approve: bool,
             raise ValidationError(_("This proposal has already been decided."))
         if not approve:
             require_text(note, _("Say why the proposal is refused."))
-        escalation.status = Escalation.Status.APPROVED if approve else Escalation.Status.REFUSED
-        escalation.decided_by = actor
-        escalation.decided_at = timezone.now()
-        escalation.decision_note = note
+        decide = escalation.approve if approve else escalation.refuse
+        decide(by=actor, at=timezone.now(), note=note)
         message = gettext_lazy("Escalation approved: %(note)s") if approve else gettext_lazy(
             "Escalation refused: %(note)s"
         )

@@ -1,48 +1,31 @@
-"""Outcomes: the agreement (调解协议书) and the termination (终止调解告知书), each with its issued document."""
+"""Outcomes: the agreement (调解协议书) and the termination (终止调解告知书), each issued as a cases.Document."""
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import transitions
-from cases.choices import DisputeChannel
-from cases.numbering import next_number
+from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy, remedy_zh
+from cases.documents import document_issue
+from cases.models import Document, DocumentKind
 from cases.users import person_name
 from core.audit import record_text, require_text, save_audited
-from core.dates import cn_date
-from documents.pdf import PdfDocument, render_pdf
+from core.money import amount_in_figures, amount_in_words
 
-from ..models import (
-    AppraisalRequest,
-    CaseDocument,
-    RemedyLine,
-)
-
-# Remedies that are money paid to the consumer: their amount is required.
-MONEY_REMEDIES = {RemedyLine.Kind.REFUND, RemedyLine.Kind.COMPENSATION}
-
-# The documents are addressed to the parties in Chinese, whatever the language of the person issuing them.
-REMEDY_ZH = {
-    "refund": "退款", "replacement": "更换商品", "repair": "维修", "compensation": "赔偿",
-    "apology": "赔礼道歉", "other": "其他",
-}
-
-
-
+from ..models import AppraisalRequest, RemedyLine
 
 # --- outcomes ------------------------------------------------------------------------------------------------
 
 
 def outcome_resolve(
     *, case_id: int, actor, remedies: list[dict], terms: str = "", money_recovered: Decimal | None = None
-) -> CaseDocument:
+) -> Document:
     """Record the agreement (remedy lines, money recovered), resolve the case and issue the 调解协议书 PDF.
 
     `remedies`: dicts with kind, amount (None for an apology) and description. `money_recovered` defaults to the
@@ -67,15 +50,15 @@ def _remedy_lines(remedies):
     lines = []
     for item in remedies:
         kind = item.get("kind")
-        if kind not in RemedyLine.Kind.values:
+        if kind not in Remedy.values:
             raise ValidationError(_("Unknown remedy: %(kind)s.") % {"kind": kind})
         amount = item.get("amount")
-        label = RemedyLine.Kind(kind).label
+        label = Remedy(kind).label
         if kind in MONEY_REMEDIES and amount is None:
             raise ValidationError(_("Enter the amount of the %(remedy)s.") % {"remedy": label})
         if amount is not None and amount < 0:
             raise ValidationError(_("Amounts cannot be negative."))
-        if kind == RemedyLine.Kind.APOLOGY and amount is not None:
+        if kind == Remedy.APOLOGY and amount is not None:
             raise ValidationError(_("An apology has no amount."))
         lines.append(RemedyLine(kind=kind, amount=amount, description=(item.get("description") or "").strip()))
     return lines
@@ -84,7 +67,7 @@ def _remedy_lines(remedies):
 def _terms_from(lines):
     parts = []
     for line in lines:
-        text = REMEDY_ZH[line.kind]
+        text = remedy_zh(line.kind)
         if line.amount is not None:
             text += f"{line.amount}元"
         if line.description:
@@ -100,11 +83,17 @@ def _issue_agreement(case, lines, actor):
             {
                 "case": case,
                 "remedies": [
-                    {"label": REMEDY_ZH[line.kind], "amount": line.amount, "description": line.description}
+                    {
+                        "label": remedy_zh(line.kind),
+                        "amount": amount_in_figures(line.amount) if line.amount is not None else "",
+                        "words": amount_in_words(line.amount) if line.amount is not None else "",
+                        "description": line.description,
+                    }
                     for line in lines
                 ],
                 "terms": case.agreement_terms,
-                "money_recovered": case.money_recovered,
+                "money_recovered": amount_in_figures(case.money_recovered or 0),
+                "money_recovered_words": amount_in_words(case.money_recovered or 0),
                 "association": settings.ASSOCIATION_NAME,
             },
         )
@@ -117,18 +106,14 @@ def _issue_agreement(case, lines, actor):
         ("乙方地址", business.address if business else ""),
         ("商品或服务", case.product),
         ("调解员", person_name(case.mediator or actor)),
+        ("挽回经济损失", f"{amount_in_words(case.money_recovered or 0)}（{amount_in_figures(case.money_recovered or 0)}）"),
     ]
-    footer = (
-        "甲方（签字）：____________        乙方（盖章）：____________\n\n"
-        f"调解员：{person_name(case.mediator or actor)}        {settings.ASSOCIATION_NAME}\n"
-        f"{cn_date(case.outcome_on)}"
-    )
-    return _issue(case, CaseDocument.Kind.AGREEMENT, "调解协议书", "XY", text, fields, footer, actor)
+    return document_issue(case=case, kind=DocumentKind.AGREEMENT, text=text, fields=fields, actor=actor)
 
 
 def outcome_terminate(
     *, case_id: int, actor, ground, channel: str, explanation: str
-) -> CaseDocument:
+) -> Document:
     """Terminate mediation with a ground and the advised channel, and issue the 终止调解告知书 PDF. An appraisal
     still open (e.g. the parties could not agree on the body or the fee, ground T04) is recorded as abandoned."""
     require_text(explanation, _("Explain the termination to the parties."))
@@ -139,7 +124,7 @@ def outcome_terminate(
         for request in AppraisalRequest.objects.select_for_update().filter(
             case=case, status=AppraisalRequest.Status.OPEN
         ):
-            request.status = AppraisalRequest.Status.ABANDONED
+            request.abandon()
             save_audited(request, actor, reason=record_text(gettext_lazy("Mediation terminated")))
         return _issue_termination_notice(case, actor)
 
@@ -164,21 +149,4 @@ def _issue_termination_notice(case, actor):
         ("终止理由", case.termination_ground.label_zh),
         ("建议途径", channel_label),
     ]
-    footer = f"{settings.ASSOCIATION_NAME}\n{cn_date(case.outcome_on)}"
-    return _issue(case, CaseDocument.Kind.TERMINATION_NOTICE, "终止调解告知书", "ZZ", text, fields, footer, actor)
-
-
-def _issue(case, kind, title, prefix, text, fields, footer, actor):
-    """Number, lay out and store a document; its text and PDF never change after this."""
-    issued_at = timezone.now()
-    number = next_number(prefix=prefix, year=timezone.localdate(issued_at).year)
-    pdf = render_pdf(PdfDocument(title=title, number=number, fields=fields, body=text, footer=footer))
-    document = CaseDocument(
-        case=case, kind=kind, number=number, title=title, text=text, issued_by=actor, issued_at=issued_at
-    )
-    document.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-    return save_audited(document, actor, reason=record_text(gettext_lazy("Document issued: %(n)s"), n=number))
-
-
-
-
+    return document_issue(case=case, kind=DocumentKind.TERMINATION_NOTICE, text=text, fields=fields, actor=actor)

@@ -15,21 +15,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import deadlines, transitions
-from cases.choices import CaseState
-from cases.models import Business, Case, Evidence
-from cases.numbering import next_number
+from cases.choices import MONEY_REMEDIES, CaseState, Remedy, remedy_zh
+from cases.documents import document_issue, plain_text
+from cases.models import Business, Case, DocumentKind, Evidence
 from cases.services import case_answer_due_set, case_start_mediation, evidence_add
 from cases.users import BUSINESS_GROUP, get_system_user, person_name
 from core.audit import record_text, require_perm, save_audited
+from core.dates import cn_date
+from core.money import amount_in_figures
 from notifications.services import notification_enqueue
 
 from ..links import portal_sheet_link
 from ..models import (
-    REMEDIES_WITH_AMOUNT,
     BusinessReply,
     ConsumerResponse,
-    Remedy,
-    RemedyLine,
     ReplyKind,
     SheetMessage,
     TransferSheet,
@@ -54,23 +53,26 @@ def case_transfer(*, case_id: int, actor, reason: str = "") -> Case:
 
 
 def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
-    """Issue the sheet of a case that has just been transferred; the caller holds the transaction."""
+    """Issue the sheet of a case that has just been transferred; the caller holds the transaction. The sheet's
+    number is its document's (cases.Document, ZB-)."""
     now = timezone.now()
-    today = timezone.localdate(now)
     # The case keeps the business's answer date (the ladder and the urging notices key on it); the sheet tells it.
     answer = deadlines.business_answer_due(
         timezone.localdate(case.transferred_at or now), deadlines.pauses_of(case), filed_on=case.filed_on
     )
     case_answer_due_set(case=case, actor=actor, answer_due_on=answer.on)
     sheet = TransferSheet(
+        case=case, business=case.business, answer_by=case.answer_due_on, issued_by=actor, issued_at=now
+    )
+    sheet.document = document_issue(
         case=case,
-        business=case.business,
-        number=next_number(prefix="ZB", year=today.year),
-        answer_by=case.answer_due_on,
-        issued_by=actor,
+        kind=DocumentKind.TRANSFER_SHEET,
+        text=render_transfer_sheet(sheet=sheet, case=case),
+        fields=transfer_sheet_fields(sheet=sheet, case=case, provisional=answer.provisional),
+        actor=actor,
         issued_at=now,
     )
-    sheet.content = render_transfer_sheet(sheet=sheet, case=case, provisional=answer.provisional)
+    sheet.number = sheet.document.number
     sheet.contact_user = business_contact_user(case.business) if case.business.email else None
     save_audited(sheet, actor, reason=record_text(gettext_lazy("Transfer sheet issued")))
     if case.business.email:
@@ -78,7 +80,31 @@ def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
     return sheet
 
 
-def render_transfer_sheet(*, sheet: TransferSheet, case: Case, provisional: bool = False) -> str:
+PROVISIONAL_NOTE = "（暂定：该年度法定节假日安排尚未公布，按法定节日推算，公布后本会将另行确认）"
+
+
+def transfer_sheet_fields(*, sheet: TransferSheet, case: Case, provisional: bool = False) -> list[tuple[str, str]]:
+    """The sheet's table: the complaint's facts at a glance and the answer-by date (marked provisional when it
+    was computed for a year whose official holiday notice is not entered yet)."""
+    mediator = person_name(case.mediator)
+    contact = f"电话 {settings.ASSOCIATION_PHONE}" + (f"，邮箱 {case.mediator.email}" if case.mediator and case.mediator.email else "")
+    return [
+        ("案件编号", case.number or ""),
+        ("被投诉经营者", case.business.name),
+        ("经营者地址", case.business.address),
+        ("投诉人", f"{case.consumer.name}（联系电话 {case.consumer.masked_phone}）"),
+        ("商品或服务", case.product),
+        ("购买日期", cn_date(case.purchased_on) if case.purchased_on else "—"),
+        ("支付金额", amount_in_figures(case.amount_paid) if case.amount_paid is not None else "—"),
+        ("诉求类型", remedy_zh(case.demand_type)),
+        ("诉求金额", amount_in_figures(case.amount_claimed) if case.amount_claimed is not None else "—"),
+        ("立案日期", cn_date(case.filed_on) if case.filed_on else "—"),
+        ("答复期限", f"{cn_date(sheet.answer_by)}前" + (PROVISIONAL_NOTE if provisional else "")),
+        ("承办人", f"{mediator}（{contact}）"),
+    ]
+
+
+def render_transfer_sheet(*, sheet: TransferSheet, case: Case) -> str:
     """The sheet's text, always in Chinese (a document addressed to the business). Rendered once, then frozen."""
     with translation.override("zh-hans"):
         text = render_to_string(
@@ -87,15 +113,10 @@ def render_transfer_sheet(*, sheet: TransferSheet, case: Case, provisional: bool
                 "sheet": sheet,
                 "case": case,
                 "association": settings.ASSOCIATION_NAME,
-                "association_phone": settings.ASSOCIATION_PHONE,
-                "mediator_name": person_name(case.mediator),
                 "portal_url": settings.PUBLIC_BASE_URL + reverse("portal:home"),
-                "provisional": provisional,
             },
         )
     return text.strip() + "\n"
-
-
 
 
 def business_contact_user(business: Business, *, email: str = ""):
@@ -170,7 +191,7 @@ def _dispatch(sheet, *, actor, kind, to_address, note=""):
             "business": sheet.business.name,
             "product": sheet.case.product,
             "answer_by": sheet.answer_by,
-            "content": sheet.content,
+            "content": plain_text(sheet.document),
             "link": link,
             "link_days": settings.SESAME_MAX_AGE // 86400,
             "resent": kind == TransferSheetDispatch.Kind.RESENT,
@@ -207,7 +228,7 @@ def validate_reply(*, kind: str, remedy: str, amount, explanation: str) -> None:
         errors["kind"] = _("Choose how you answer.")
     if kind == ReplyKind.OFFER and remedy not in Remedy.values:
         errors["remedy"] = _("Choose the remedy you offer.")
-    if kind == ReplyKind.OFFER and remedy in REMEDIES_WITH_AMOUNT and amount is None:
+    if kind == ReplyKind.OFFER and remedy in MONEY_REMEDIES and amount is None:
         errors["amount"] = _("State the amount of the refund or compensation.")
     if amount is not None and amount < 0:
         errors["amount"] = _("The amount cannot be negative.")
@@ -310,7 +331,10 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
     if not body:
         raise ValidationError(_("The message is empty."))
     with transaction.atomic():
-        sheets = TransferSheet.objects.select_related("case", "business", "case__mediator")
+        # Locked: two messages at once must not each create the business's portal contact (below).
+        sheets = TransferSheet.objects.select_for_update(of=("self",)).select_related(
+            "case", "business", "case__mediator"
+        )
         sheet = sheets.filter(pk=sheet_id).first()
         if sheet is not None and sheet.business.members.filter(pk=actor.pk).exists():
             side = SheetMessage.Side.BUSINESS
@@ -413,11 +437,11 @@ def consumer_offer_respond(*, case_id: int, accept: bool, comment: str = "") -> 
 def _remedy_from_reply(reply: BusinessReply, case: Case) -> dict:
     """The agreement's remedy line when the consumer accepts the business's answer: the remedy offered, or (when
     the business accepted the demand) the consumer's own demand; a money remedy without an amount becomes "other"."""
-    kind = reply.remedy or {"return": "refund"}.get(case.demand_type, case.demand_type)
+    kind = reply.remedy or case.demand_type
     amount = reply.amount if reply.amount is not None else case.amount_claimed
-    if kind not in RemedyLine.Kind.values or (kind in outcomes.MONEY_REMEDIES and amount is None):
-        kind = RemedyLine.Kind.OTHER
-    if kind == RemedyLine.Kind.APOLOGY:
+    if kind not in Remedy.values or (kind in MONEY_REMEDIES and amount is None):
+        kind = Remedy.OTHER
+    if kind == Remedy.APOLOGY:
         amount = None
     return {"kind": kind, "amount": amount, "description": case.demand if reply.kind == ReplyKind.ACCEPT else ""}
 

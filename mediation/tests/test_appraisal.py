@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import deadlines
-from cases.models import Case, CasePause, TerminationGround
+from cases.models import Case, CasePause, DocumentKind, TerminationGround
 from conftest import PDF_BYTES
-from mediation.models import AppraisalRequest, CaseDocument
+from mediation.models import AppraisalRequest
 from mediation.services.appraisal import appraisal_conclude, appraisal_request
 from mediation.services.outcomes import outcome_terminate
 
@@ -126,7 +126,7 @@ def test_no_agreement_on_the_body_or_fee_terminates_with_t04(make_case, mediator
     assert case.state == "terminated" and case.termination_ground.code == "T04"
     assert case.pause_kind == "" and CasePause.objects.get(case=case).ended_on == date(2026, 3, 9)
     assert AppraisalRequest.objects.get().status == "abandoned"
-    assert document.kind == CaseDocument.Kind.TERMINATION_NOTICE
+    assert document.kind == DocumentKind.TERMINATION_NOTICE
 
 
 def test_appraisal_through_the_case_page(client, make_case, mediator, appraisal_body):

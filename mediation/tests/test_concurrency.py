@@ -4,6 +4,7 @@ import pytest
 
 from cases.models import Case
 from cases.tests.test_concurrency import _race
+from cases.users import get_system_user
 from mediation.models import TransferSheet
 from mediation.services import transfers
 
@@ -12,9 +13,8 @@ from mediation.services import transfers
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_transfers_get_distinct_gap_free_sheet_numbers(make_case, mediator):
     cases = [make_case("accepted") for _ in range(6)]
-    refused = make_case(
-        "accepted", mediator=None
-    )  # its transfer fails inside the race and must give its number back
+    # Accepted by the system, so nobody is in charge: its transfer fails inside the race and gives its number back.
+    refused = make_case("accepted", mediator=None, actor=get_system_user())
     results = _race(
         [(lambda pk=c.pk: transfers.case_transfer(case_id=pk, actor=mediator)) for c in cases]
         + [lambda: transfers.case_transfer(case_id=refused.pk, actor=mediator)]

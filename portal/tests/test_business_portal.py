@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import Case, Consumer, Evidence
+from cases.models import Case, Consumer, Document, Evidence
 from conftest import PNG
 from mediation.links import portal_sheet_link
 from mediation.models import BusinessReply, TransferSheet
@@ -315,18 +315,25 @@ def _bulk_sheets(n, business, mediator, start):
             for i, c in enumerate(consumers)
         ]
     )
+    documents = Document.objects.bulk_create(
+        [
+            Document(case=case, kind="transfer_sheet", number=f"ZB-2026-{start + i + 1:06d}", title="转办单",
+                     text="转办单", issued_by=mediator, issued_on=today)
+            for i, case in enumerate(cases)
+        ]
+    )
     TransferSheet.objects.bulk_create(
         [
             TransferSheet(
                 case=case,
                 business=business,
-                number=f"ZB-2026-{start + i + 1:06d}",
-                content="转办单",
+                number=document.number,
+                document=document,
                 answer_by=today + timedelta(days=(i % 20) - 10),
                 issued_by=mediator,
                 issued_at=timezone.now(),
             )
-            for i, case in enumerate(cases)
+            for i, (case, document) in enumerate(zip(cases, documents, strict=True))
         ]
     )
     return TransferSheet.objects.filter(business=business).order_by("pk").first()

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.documents import pdf_response
 from cases.models import Evidence
 from mediation import selectors
-from mediation.documents import pdf_response
 from mediation.links import portal_link_user
 from mediation.models import TransferSheet
 from mediation.services import transfers
@@ -194,4 +194,5 @@ def sheet_evidence(request, pk, evidence_pk):
 @business_portal
 @require_GET
 def sheet_pdf(request, pk):
-    return pdf_response(_sheet_or_404(request, pk))
+    """The sheet's stored PDF; a business reads only its own sheets (a foreign or missing one is a 404)."""
+    return pdf_response(_sheet_or_404(request, pk).document)

@@ -10,12 +10,14 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Case
+from cases.documents import pdf_response
+from cases.models import Case, DocumentKind
 from mediation.services.follow_up import consumer_rate
 from mediation.services.transfers import consumer_offer_respond
 from notifications.services import notification_enqueue
@@ -191,6 +193,18 @@ def status(request):
     if case is None:
         return redirect("public:track")
     return _render_status(request, case)
+
+
+@require_GET
+def rejection_notice_pdf(request):
+    """The rejection notice (不予受理告知书) of the consumer's granted case, as stored when it was issued."""
+    case = _granted_case(request)
+    if case is None:
+        return redirect("public:track")
+    document = case.documents.filter(kind=DocumentKind.REJECTION_NOTICE).first()
+    if document is None:
+        raise Http404
+    return pdf_response(document)
 
 
 def _render_status(request, case, *, offer_form=None, rating_form=None, status=200):

@@ -133,21 +133,21 @@ def test_the_urging_notice_is_numbered_frozen_and_addressed_to_the_business(trav
     sweep()
     notice = UrgingNotice.objects.get()
     assert notice.business_name == business.name and notice.sent_to == business.email
-    assert notice.text.startswith(f"{business.name}：")
-    assert case.number in notice.text and "第二次" not in notice.text
-    assert "要求贵单位于2026年3月9日前" in notice.text and "已逾期1日" in notice.text
+    assert notice.document.text.startswith(f"{business.name}：")
+    assert case.number in notice.document.text and "第二次" not in notice.document.text
+    assert "要求贵单位于2026年3月9日前" in notice.document.text and "已逾期1日" in notice.document.text
     # The new answer date: Tue Mar 10 + 3 = Fri Mar 13.
-    assert notice.answer_by == sheet.answer_by + 4 * DAY and "请贵单位于2026年3月13日前" in notice.text
+    assert notice.answer_by == sheet.answer_by + 4 * DAY and "请贵单位于2026年3月13日前" in notice.document.text
 
     business.name = "改名后的商场"
     business.save()
     travel(sheet.answer_by + 6 * DAY)
     sweep()
-    assert UrgingNotice.objects.get(pk=notice.pk).text.startswith("示范电器商场")  # frozen as issued
+    assert UrgingNotice.objects.get(pk=notice.pk).document.text.startswith("示范电器商场")  # frozen as issued
     second = UrgingNotice.objects.exclude(pk=notice.pk).get()
-    assert second.text.startswith("改名后的商场：") and "第二次催办" in second.text
-    assert f"于2026年3月10日向贵单位发出催办通知书（编号：{notice.number}）" in second.text
-    assert second.deadline == sheet.answer_by and "已逾期6日" in second.text
+    assert second.document.text.startswith("改名后的商场：") and "第二次催办" in second.document.text
+    assert f"于2026年3月10日向贵单位发出催办通知书（编号：{notice.number}）" in second.document.text
+    assert second.deadline == sheet.answer_by and "已逾期6日" in second.document.text
 
 
 def test_the_urging_notice_quotes_the_transfer_sheet(travel, sweep, make_case):
@@ -159,9 +159,9 @@ def test_the_urging_notice_quotes_the_transfer_sheet(travel, sweep, make_case):
     sweep()
     notice = UrgingNotice.objects.get()
     assert notice.deadline == sheet.answer_by
-    assert sheet.number in notice.text
-    assert f"于{sheet.answer_by.year}年{sheet.answer_by.month}月{sheet.answer_by.day}日前将处理结果答复" in notice.text
-    assert "已逾期3日" in notice.text
+    assert sheet.number in notice.document.text
+    assert f"于{sheet.answer_by.year}年{sheet.answer_by.month}月{sheet.answer_by.day}日前将处理结果答复" in notice.document.text
+    assert "已逾期3日" in notice.document.text
 
 
 def test_the_business_is_reminded_before_its_answer_date(travel, sweep, make_case, business, mailoutbox):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.models import Case, Consumer
+from cases.models import Case, Consumer, Document
 from cases.users import get_system_user
 from reminders.models import CaseReminder, UrgingNotice
 from reminders.tests.conftest import FILED
@@ -54,7 +54,7 @@ def test_lists_overdue_and_soon_due_cases_most_overdue_first_with_their_urging(c
     page = response.content.decode()
     notice = UrgingNotice.objects.get(case=late)
     assert notice.number in page
-    assert reverse("admin:reminders_urgingnotice_pdf", args=[notice.pk]) in page
+    assert reverse("admin:cases_document_pdf", args=[notice.document_id]) in page
     assert reverse("admin:cases_case_change", args=[late.pk]) in page
 
 
@@ -149,12 +149,18 @@ def bulk_overdue(count, business, mediator, start=0):
             for c in cases[::2]
         ]
     )
+    documents = Document.objects.bulk_create(
+        [
+            Document(case=s.case, kind="urging", number=f"CB-2026-{start + i + 1:06d}", title="催办通知书", text="……",
+                     issued_by=system, issued_on=today)
+            for i, s in enumerate(steps)
+        ]
+    )
     UrgingNotice.objects.bulk_create(
         [
-            UrgingNotice(number=f"CB-2026-{start + i + 1:06d}", case=s.case, reminder=s, round=1,
-                         business_name=business.name, deadline=s.deadline, issued_on=today, issued_by=system,
-                         title="催办通知书", text="……")
-            for i, s in enumerate(steps)
+            UrgingNotice(number=d.number, document=d, case=s.case, reminder=s, round=1,
+                         business_name=business.name, deadline=s.deadline, issued_on=today, issued_by=system)
+            for s, d in zip(steps, documents, strict=True)
         ]
     )
 
@@ -191,7 +197,7 @@ def test_the_case_page_shows_reminders_notifications_and_the_audit_entry(
     page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
 
     assert notice.number in page
-    assert reverse("admin:reminders_urgingnotice_pdf", args=[notice.pk]) in page
+    assert reverse("admin:cases_document_pdf", args=[notice.document_id]) in page
     assert business.email in page  # the urging notice emailed to the business, with its delivery status
     assert "案件已逾期" in page  # the in-app alert to the mediator
     assert "系统" in page  # the sweep's step in the audit trail, by the system user
@@ -206,7 +212,7 @@ def test_urging_notice_pdf_is_printable_with_chinese_text(client, mediator, trav
 
     assert client.get(reverse("admin:reminders_urgingnotice_changelist")).status_code == 200
     assert notice.number in client.get(reverse("admin:reminders_urgingnotice_change", args=[notice.pk])).content.decode()
-    response = client.get(reverse("admin:reminders_urgingnotice_pdf", args=[notice.pk]))
+    response = client.get(reverse("admin:cases_document_pdf", args=[notice.document_id]))
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert f'filename="{notice.number}.pdf"' in response["Content-Disposition"]
@@ -220,7 +226,7 @@ def test_urging_notices_cannot_be_edited_or_seen_by_outsiders(client, mediator, 
     travel(case.due_on + DAY)
     sweep()
     notice = UrgingNotice.objects.get()
-    pdf = reverse("admin:reminders_urgingnotice_pdf", args=[notice.pk])
+    pdf = reverse("admin:cases_document_pdf", args=[notice.document_id])
 
     client.force_login(business_user)
     assert client.get(pdf).status_code == 302  # not staff
@@ -230,7 +236,7 @@ def test_urging_notices_cannot_be_edited_or_seen_by_outsiders(client, mediator, 
     client.force_login(mediator)
     change = reverse("admin:reminders_urgingnotice_change", args=[notice.pk])
     client.post(change, {"text": "改过的内容"})
-    assert UrgingNotice.objects.get().text == notice.text
+    assert UrgingNotice.objects.get().document.text == notice.document.text
     assert client.get(reverse("admin:reminders_urgingnotice_add")).status_code == 403
 
 
