@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	bin/install-fonts
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

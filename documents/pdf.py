@@ -1,11 +1,17 @@
 """Printable documents (转办单, 催办通知, 调解协议书, 告知书) as PDF, with Chinese text.
 
 Documents are plain text rendered from Django templates (so their content can be frozen as issued), then laid out
-here: a title, a block of "label: value" lines, and the body's paragraphs. Chinese uses ReportLab's built-in
-Adobe-GB1 CID font (STSong-Light): nothing to download or ship, every Chinese-capable PDF reader has it, and the
-text stays extractable (the tests read it back).
+here: a title, a block of "label: value" lines, and the body's paragraphs.
+
+The Chinese font is embedded (a subset of the glyphs used), so a document prints the same on any machine and any
+reader: AR PL UMing (文鼎明体, a Song/Ming face as official letters use), from Debian's fonts-arphic-uming, which
+`make install` installs (bin/install-fonts); PDF_FONT_PATH points elsewhere. Where that file is missing, ReportLab's
+built-in Adobe-GB1 CID font (STSong-Light) is used, which the reader must supply, and the system check
+documents.W001 says so. Either way the text stays extractable (the tests read it back).
 """
 
+import logging
+import os
 from dataclasses import dataclass, field
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -16,19 +22,38 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+logger = logging.getLogger(__name__)
 
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=18, wordWrap="CJK", spaceAfter=3 * mm)
+DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/arphic/uming.ttc"
+FALLBACK_FONT = "STSong-Light"
+
+
+def _register_font() -> tuple[str, bool]:
+    """The font the documents use, and whether it is embedded."""
+    path = os.environ.get("PDF_FONT_PATH", DEFAULT_FONT_PATH)
+    if os.path.exists(path):
+        try:
+            pdfmetrics.registerFont(TTFont("UMing", path, subfontIndex=0))
+            return "UMing", True
+        except Exception:  # a broken or unsupported font file: say so, and still print
+            logger.exception("Cannot load the PDF font %s; falling back to %s (not embedded)", path, FALLBACK_FONT)
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    return FALLBACK_FONT, False
+
+
+FONT, FONT_EMBEDDED = _register_font()
+
+_BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK", spaceAfter=2 * mm)
 _TITLE = ParagraphStyle(
     "title", parent=_BODY, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4 * mm
 )
-_CELL = ParagraphStyle("cell", parent=_BODY, fontSize=10, leading=15)
+_CELL = ParagraphStyle("cell", parent=_BODY, fontSize=10, leading=13, spaceAfter=0)
 _LETTERHEAD = ParagraphStyle("letterhead", parent=_BODY, fontSize=13, alignment=TA_CENTER, spaceAfter=2 * mm)
 _NUMBER = ParagraphStyle("number", parent=_BODY, fontSize=10, alignment=TA_RIGHT, spaceAfter=4 * mm)
-_SIGN = ParagraphStyle("sign", parent=_BODY, fontSize=11, leading=22)
+_SIGN = ParagraphStyle("sign", parent=_BODY, fontSize=11, leading=20, spaceAfter=0)
 
 
 @dataclass
@@ -57,8 +82,8 @@ def render_pdf(document: PdfDocument) -> bytes:
         pagesize=A4,
         leftMargin=22 * mm,
         rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
         title=document.title,
         subject=document.number,
         author=document.issuer,
@@ -75,10 +100,14 @@ def render_pdf(document: PdfDocument) -> bytes:
     if document.footer:
         story += [Spacer(0, 4 * mm)] + [Paragraph(_text(p), _BODY) for p in _paragraphs(document.footer)]
     closing = []  # the signatures and the seal stay on one page
+    issuer = _SealPlace(document.issuer, document.date, document.seal) if document.issuer or document.date else None
     if document.signatures:
-        closing += [Spacer(0, 6 * mm), _signature_table(document.signatures)]
-    if document.issuer or document.date:
-        closing += [Spacer(0, 4 * mm), *_issuer_block(document)]
+        # An odd signature leaves the right half of its row free: the issuer's name and seal go there.
+        beside = issuer if len(document.signatures) % 2 else None
+        closing += [Spacer(0, 3 * mm), _signature_table(document.signatures, beside=beside)]
+        issuer = None if beside is not None else issuer
+    if issuer is not None:
+        closing += [Spacer(0, 2 * mm), issuer]
     if closing:
         story.append(KeepTogether(closing))
     pdf.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
@@ -88,14 +117,17 @@ def render_pdf(document: PdfDocument) -> bytes:
 BLANK = "_"  # the line to write on (the CID font has no no-break space to underline)
 
 
-def _signature_table(labels):
+def _signature_table(labels, *, beside=None):
     cells = [
         Paragraph(f"{_text(label)}：{BLANK * 12}<br/>日期：{BLANK * 6}年{BLANK * 3}月{BLANK * 3}日", _SIGN)
         for label in labels
     ]
+    if beside is not None:
+        beside.width = 79 * mm
+        cells.append(beside)
     rows = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
     table = Table(rows, colWidths=[83 * mm, 83 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm)]))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm)]))
     return table
 
 
@@ -105,7 +137,7 @@ class _SealPlace(Flowable):
     def __init__(self, issuer, date, seal):
         super().__init__()
         self.issuer, self.date, self.seal = issuer, date, seal
-        self.width, self.height = 166 * mm, 36 * mm
+        self.width, self.height = 166 * mm, 34 * mm
 
     def draw(self):
         canvas = self.canv
@@ -118,15 +150,11 @@ class _SealPlace(Flowable):
             canvas.saveState()
             canvas.setDash(2, 2)
             canvas.setStrokeColor("#999999")
-            canvas.circle(centre_x, 18 * mm, 17 * mm)
+            canvas.circle(centre_x, 17 * mm, 16 * mm)
             canvas.setFillColor("#999999")
             canvas.setFont(FONT, 9)
-            canvas.drawCentredString(centre_x, 27 * mm, "（盖章处）")
+            canvas.drawCentredString(centre_x, 26 * mm, "（盖章处）")
             canvas.restoreState()
-
-
-def _issuer_block(document):
-    return [_SealPlace(document.issuer, document.date, document.seal)]
 
 
 def _fields_table(fields):
@@ -140,6 +168,8 @@ def _fields_table(fields):
                 ("GRID", (0, 0), (-1, -1), 0.5, "#888888"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (0, -1), "#f0f0f0"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
         )
     )

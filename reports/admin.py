@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import WrittenByServices
+
 from . import exports
 from .charts import Series, bar_chart, line_chart
 from .forms import CaseListForm, PeriodForm
@@ -18,21 +20,12 @@ TOP_BUSINESSES = 20
 
 
 @admin.register(Statistics)
-class StatisticsAdmin(admin.ModelAdmin):
+class StatisticsAdmin(WrittenByServices, admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.has_perm("reports.view_statistics")
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("reports.view_statistics")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

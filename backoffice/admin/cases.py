@@ -178,6 +178,22 @@ class CasePauseInline(admin.TabularInline):
         return False
 
 
+# What a complaint says, entered by staff and corrected with a reason.
+COMPLAINT_FIELDS = [
+    "business",
+    "product",
+    "purchased_on",
+    "amount_paid",
+    "nature",
+    "category",
+    "facts",
+    "demand_type",
+    "demand",
+    "amount_claimed",
+    "mediator",
+]
+
+
 class CaseRegisterForm(forms.ModelForm):
     """Staff entry of a complaint: the consumer's details are entered with the case."""
 
@@ -192,21 +208,7 @@ class CaseRegisterForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "channel",
-            "received_at",
-            "business",
-            "product",
-            "purchased_on",
-            "amount_paid",
-            "nature",
-            "category",
-            "facts",
-            "demand_type",
-            "demand",
-            "amount_claimed",
-            "mediator",
-        ]
+        fields = ["channel", "received_at", *COMPLAINT_FIELDS]
 
     def consumer_data(self):
         data = self.cleaned_data
@@ -228,20 +230,7 @@ class CaseChangeForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "channel",
-            "business",
-            "product",
-            "purchased_on",
-            "amount_paid",
-            "nature",
-            "category",
-            "facts",
-            "demand_type",
-            "demand",
-            "amount_claimed",
-            "mediator",
-        ]
+        fields = ["channel", *COMPLAINT_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -252,6 +241,23 @@ class CaseChangeForm(forms.ModelForm):
         ):
             self.add_error("change_reason", _("Say why you change the case."))
         return cleaned
+
+
+# The record of the handling and the outcome: written by the actions, shown read-only.
+HANDLING_FIELDS = [
+    "transferred_at",
+    "reply_summary",
+    "replied_at",
+    "agreement_terms",
+    "money_recovered",
+    "termination_ground",
+    "advised_channel",
+    "termination_explanation",
+    "withdrawal_reason",
+    "outcome_on",
+    "closing_note",
+    "closed_at",
+]
 
 
 @admin.register(Case)
@@ -318,18 +324,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "decided_on",
         "rejection_grounds_display",
         "rejection_explanation",
-        "transferred_at",
-        "reply_summary",
-        "replied_at",
-        "agreement_terms",
-        "money_recovered",
-        "termination_ground",
-        "advised_channel",
-        "termination_explanation",
-        "withdrawal_reason",
-        "outcome_on",
-        "closing_note",
-        "closed_at",
+        *HANDLING_FIELDS,
         "audit_trail",
     ]
 
@@ -398,22 +393,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
             ),
             (
                 _("Handling and outcome"),
-                {
-                    "fields": [
-                        "transferred_at",
-                        "reply_summary",
-                        "replied_at",
-                        "agreement_terms",
-                        "money_recovered",
-                        "termination_ground",
-                        "advised_channel",
-                        "termination_explanation",
-                        "withdrawal_reason",
-                        "outcome_on",
-                        "closing_note",
-                        "closed_at",
-                    ]
-                },
+                {"fields": HANDLING_FIELDS},
             ),
             (_("History"), {"fields": ["audit_trail"]}),
         ]

@@ -120,7 +120,7 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 
 @admin.register(OverdueCase)
-class OverdueCaseAdmin(ReassignMixin, admin.ModelAdmin):
+class OverdueCaseAdmin(ReassignMixin, WrittenByServices, admin.ModelAdmin):
     """Open cases that are overdue or due within CASE_REMIND_BUSINESS_DAYS_BEFORE days, most overdue first,
     with their urging history, summaries by mediator and by business (with each business's timeliness), and
     bulk reassignment. A fixed number of queries whatever the caseload."""
@@ -149,15 +149,6 @@ class OverdueCaseAdmin(ReassignMixin, admin.ModelAdmin):
         return selectors.overdue_cases(today=timezone.localdate(), queryset=super().get_queryset(request)).prefetch_related(
             Prefetch("urging_notices", queryset=notices), Prefetch("reminders", queryset=steps)
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()

@@ -56,6 +56,21 @@ def test_finished_cases_carry_their_documents(demo):
         assert case.documents.filter(kind="agreement").exists(), case
     for case in Case.objects.filter(termination_ground__isnull=False):
         assert case.documents.filter(kind="termination").exists(), case
+    for case in Case.objects.filter(state=CaseState.REJECTED):
+        assert case.documents.filter(kind="rejection").exists(), case
+    for sheet in TransferSheet.objects.select_related("document"):
+        assert sheet.document.number == sheet.number and sheet.document.pdf
+
+
+def test_the_urging_notices_on_overdue_sheets_quote_their_sheet(demo):
+    notices = UrgingNotice.objects.select_related("case__transfer_sheet", "document")
+    assert notices.count() >= 4
+    for notice in notices:
+        sheet = notice.case.transfer_sheet
+        assert notice.deadline == sheet.answer_by
+        assert sheet.number in notice.document.text
+        assert f"{sheet.answer_by.year}年{sheet.answer_by.month}月{sheet.answer_by.day}日" in notice.document.text
+        assert notice.answer_by > notice.deadline
 
 
 def test_a_second_run_changes_nothing(demo):

@@ -1,5 +1,6 @@
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 
 from documents.pdf import PdfDocument, render_pdf
@@ -35,3 +36,29 @@ def test_chinese_text_renders_and_can_be_read_back():
 def test_long_documents_flow_onto_more_pages():
     pdf = render_pdf(PdfDocument(title="调解协议书", body="\n\n".join(["双方同意的条款。" * 20] * 30)))
     assert len(PdfReader(BytesIO(pdf)).pages) > 1
+
+
+def test_the_chinese_font_is_embedded_where_the_project_installed_it():
+    """bin/install-fonts (make install) provides AR PL UMing; CI must embed it, elsewhere a missing font skips."""
+    import os
+
+    from pypdf import PdfReader
+
+    from documents import pdf
+
+    if not pdf.FONT_EMBEDDED:
+        if os.environ.get("CI"):
+            pytest.fail("CI must embed the PDF font: make install runs bin/install-fonts")
+        pytest.skip("the PDF font is not installed here (bin/install-fonts)")
+    data = pdf.render_pdf(pdf.PdfDocument(title="调解协议书", number="XY-2026-000001", body="甲乙双方自愿达成如下协议。"))
+    reader = PdfReader(BytesIO(data))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    descriptors = []
+    for ref in fonts.values():
+        font = ref.get_object()
+        for descendant in font.get("/DescendantFonts", [font]):
+            descriptor = descendant.get_object().get("/FontDescriptor")
+            if descriptor is not None:
+                descriptors.append(descriptor.get_object())
+    assert any("/FontFile2" in d for d in descriptors), "no embedded TrueType font"
+    assert "调解协议书" in reader.pages[0].extract_text()

@@ -106,6 +106,53 @@ def _wait_for(condition, timeout=10):
     raise AssertionError("timed out")
 
 
+def _admin_login(browser, url, user, next_url):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{url}/admin/login/?next={next_url}")
+    _fill(browser, {"id_username": user.username, "id_password": "pw-for-tests-123"})
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
+
+
+def _act(browser, case, action, values=None):
+    """Press the case page's button for `action`, fill its form, submit; back on the case page."""
+    from selenium.webdriver.common.by import By
+
+    change = f"/admin/cases/case/{case.pk}/change/"
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f"a[href='/admin/cases/case/{case.pk}/act/{action}/']"))
+    _fill(browser, values or {})
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#content-main form input[type=submit]"))
+    assert browser.current_url.endswith(change), browser.find_element(By.ID, "content-main").text
+
+
+def test_a_mediator_alone_takes_an_online_complaint_to_an_agreement(browser, live_server, settings, mediator):
+    """No supervisor anywhere: the mediator claims the new online complaint, accepts, transfers, mediates and
+    records the agreement in the admin; the case ends resolved with its 调解协议书."""
+    from selenium.webdriver.common.by import By
+
+    from portal.services import complaint_submit_online
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    case, _secret = complaint_submit_online(
+        consumer={"name": "吴刚", "phone": "13600136000"},
+        business={"name": "示范眼镜店", "address": "示范市光明路1号"},
+        product="近视眼镜", purchased_on="2026-04-01", amount_paid=Decimal("880.00"), category="household_appliances",
+        nature="quality", facts="镜片一周内脱膜", demand_type="replacement", demand="更换镜片", amount_claimed=Decimal("880.00"),
+    )
+    assert case.mediator is None
+    _admin_login(browser, live_server.url, mediator, f"/admin/cases/case/{case.pk}/change/")
+    _act(browser, case, "claim")
+    assert Case.objects.get(pk=case.pk).mediator == mediator
+    _act(browser, case, "accept")
+    _act(browser, case, "transfer")
+    _act(browser, case, "start_mediation", {"id_reason": "企业未在答复期限内答复，直接调解"})
+    _act(browser, case, "resolve", {"id_replacement_details": "更换同款镜片", "id_terms": "经营者为消费者免费更换镜片"})
+    case.refresh_from_db()
+    assert case.state == "resolved" and case.mediator == mediator
+    assert case.documents.filter(kind="agreement").exists()
+    assert "调解成功" in browser.find_element(By.CSS_SELECTOR, ".case-state-label").text
+
+
 def test_complaint_to_offer_accepted_in_a_browser(
     browser, live_server, settings, mediator, business, tmp_path
 ):
@@ -146,29 +193,12 @@ def test_complaint_to_offer_accepted_in_a_browser(
     case = Case.objects.get()
     assert case.state == "submitted" and case.evidence.get().content_type == "image/png"
 
-    # 2. A mediator takes it on, accepts and transfers it in the admin.
+    # 2. A mediator accepts it (and so takes it on) and transfers it in the admin: nobody assigned it.
+    assert case.mediator is None
     browser.delete_all_cookies()
-    change = f"/admin/cases/case/{case.pk}/change/"
-    browser.get(f"{url}/admin/login/?next={change}")
-    _fill(browser, {"id_username": mediator.username, "id_password": "pw-for-tests-123"})
-    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
-    browser.execute_script(
-        "const s = document.getElementById('id_mediator');"
-        "s.add(new Option(arguments[1], arguments[0], true, true));",
-        str(mediator.pk),
-        mediator.first_name,
-    )
-    _fill(browser, {"id_change_reason": "承办人接手"})
-    _click_and_wait(browser, browser.find_element(By.NAME, "_continue"))
+    _admin_login(browser, url, mediator, f"/admin/cases/case/{case.pk}/change/")
     for action in ("accept", "transfer"):
-        _click_and_wait(
-            browser,
-            browser.find_element(By.CSS_SELECTOR, f"a[href='/admin/cases/case/{case.pk}/act/{action}/']"),
-        )
-        _click_and_wait(
-            browser, browser.find_element(By.CSS_SELECTOR, "#content-main form input[type=submit]")
-        )
-        assert browser.current_url.endswith(change)
+        _act(browser, case, action)
     case.refresh_from_db()
     assert case.state == "transferred" and case.mediator == mediator
 
