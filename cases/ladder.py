@@ -104,6 +104,14 @@ class Step:
 class Offsets:
     days: dict  # kind -> days from the ladder's deadline (negative: before it)
     gaps: dict  # kind -> least days after the step before it was taken
+    answer_dates: dict = field(default_factory=dict)  # issue day -> urged_answer_due, for one caller's lifetime
+
+    def urged_answer_due(self, issued_on: date) -> deadlines.Due:
+        """deadlines.urged_answer_due, counted once per day for whoever holds these offsets (a sweep plans
+        thousands of cases under one calendar snapshot)."""
+        if issued_on not in self.answer_dates:
+            self.answer_dates[issued_on] = deadlines.urged_answer_due(issued_on)
+        return self.answer_dates[issued_on]
 
 
 @dataclass
@@ -223,7 +231,7 @@ def _dated(kinds, deadline, days, *, after):
         if kind in days.gaps and previous is not None:
             on = max(on, previous + timedelta(days=days.gaps[kind]))
         if kind == R.SECOND_URGE and previous is not None:
-            on = max(on, deadlines.urged_answer_due(previous).on + timedelta(days=1))
+            on = max(on, days.urged_answer_due(previous).on + timedelta(days=1))
         steps.append(Step(kind, on, deadline))
         previous = on
     return steps
