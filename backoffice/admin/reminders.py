@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import WrittenByServices
@@ -205,7 +206,7 @@ class OverdueCaseAdmin(ReassignMixin, WrittenByServices, admin.ModelAdmin):
             return "—"
         return format_html(
             "{}{}",
-            format_html_join("<br>", "{} {}", ((n.issued_on, _notice_links(n)) for n in notices)),
+            format_html_join(mark_safe("<br>"), "{} {}", ((n.issued_on, _notice_links(n)) for n in notices)),
             format_html(
                 "<br><small>{}</small>",
                 "；".join(f"{timezone.localtime(s.taken_at):%m-%d} {s.get_kind_display()}" for s in steps),

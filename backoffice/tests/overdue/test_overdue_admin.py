@@ -246,3 +246,18 @@ def test_roles_hold_the_view_permissions():
     assert {"view_casereminder", "view_urgingnotice"} <= set(mediator)
     assert "view_notification" not in mediator  # the case page shows a case's notices; the outbox is not theirs
     assert "view_overduecase" in supervisor and "view_overduecase" not in mediator
+
+
+def test_the_urging_history_lists_both_notices_one_per_line(client, supervisor, travel, sweep, make_case):
+    case = make_case("transferred")
+    sheet = case.transfer_sheet
+    day = sheet.answer_by
+    while UrgingNotice.objects.filter(case=case).count() < 2:
+        day += DAY
+        travel(day)
+        sweep()
+    client.force_login(supervisor)
+    page = client.get(OVERDUE_URL).content.decode()
+    first, second = UrgingNotice.objects.filter(case=case).order_by("number")
+    assert first.number in page and second.number in page
+    assert "&lt;br&gt;" not in page  # the separator is markup, not text
