@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.audit import require_text
+
 from .choices import (
     HANDLING_STATES,
     OPEN_STATES,
@@ -514,7 +516,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         conditions=[has_rejection_ground],
     )
     def reject(self, *, explanation, decided_on):
-        _require(explanation, _("Explain the rejection to the consumer."))
+        require_text(explanation, _("Explain the rejection to the consumer."))
         self.rejection_explanation = explanation
         self.decided_on = decided_on
         self._clear_pause()
@@ -531,7 +533,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=S.TRANSFERRED, target=S.REPLIED, permission=can_record_reply)
     def record_reply(self, *, summary, at):
-        _require(summary, _("Record what the business answered."))
+        require_text(summary, _("Record what the business answered."))
         self.reply_summary = summary
         self.replied_at = at
 
@@ -559,7 +561,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state, source=[S.REPLIED, S.MEDIATING], target=S.RESOLVED, permission="cases.mediate_case"
     )
     def resolve(self, *, terms, money_recovered, on):
-        _require(terms, _("Record the terms of the agreement."))
+        require_text(terms, _("Record the terms of the agreement."))
         if money_recovered is None or money_recovered < 0:
             raise ValidationError(_("Record the money recovered for the consumer (0 if none)."))
         self.agreement_terms = terms
@@ -575,7 +577,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def terminate(self, *, ground, channel, explanation, on):
         if ground is None:
             raise ValidationError(_("Choose a termination ground."))
-        _require(channel, _("Choose the channel advised to the consumer."))
+        require_text(channel, _("Choose the channel advised to the consumer."))
         self.termination_ground = ground
         self.advised_channel = channel
         self.termination_explanation = explanation
@@ -584,7 +586,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=OPEN_STATES, target=S.WITHDRAWN, permission="cases.withdraw_case")
     def withdraw(self, *, why, on):
-        _require(why, _("Record why the consumer withdrew."))
+        require_text(why, _("Record why the consumer withdrew."))
         self.withdrawal_reason = why
         self.outcome_on = on
         self._clear_pause()
@@ -620,11 +622,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def _clear_pause(self):
         self.pause_kind = ""
         self.paused_on = None
-
-
-def _require(value, message):
-    if not (value and str(value).strip()):
-        raise ValidationError(message)
 
 
 class CaseRejectionGround(models.Model):

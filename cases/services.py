@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import record_text, require_perm, save_audited
-from core.dates import cn_date
+from core.dates import cn_date, today
 
 from . import deadlines, ladder, transitions
 from .choices import OPEN_STATES, PauseKind
@@ -37,9 +37,6 @@ from .validators import sniff_mime_type, validate_evidence_file
 def _resolve_actor(actor):
     return actor if actor is not None else get_system_user()
 
-
-def _today():
-    return timezone.localdate()
 
 
 # --- intake ----------------------------------------------------------------------------------------
@@ -107,7 +104,7 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
     mediator working alone can go on to transfer it."""
     with transaction.atomic():
         case = transitions.lock_case(case_id)
-        filed_on = _today()
+        filed_on = today()
         takes_over = case.mediator_id is None and _may_mediate(actor)
         reason = reason or record_text(gettext_lazy("Accepted and filed"))
         if takes_over:
@@ -150,7 +147,7 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
             actor=actor,
             reason=record_text(gettext_lazy("Rejected (%(codes)s): %(why)s"), codes=codes, why=explanation),
             explanation=explanation,
-            decided_on=_today(),
+            decided_on=today(),
         )
         document_issue(
             case=case,
@@ -201,7 +198,7 @@ def case_withdraw(*, case_id: int, actor, reason: str, check_permission=True) ->
             reason=record_text(gettext_lazy("Withdrawn: %(why)s"), why=reason),
             check_permission=check_permission,
             why=reason,
-            on=_today(),
+            on=today(),
         )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from core.audit import record_text, save_audited
+from core.dates import today
 
 from . import deadlines, ladder
 from .choices import PauseKind
@@ -95,12 +96,9 @@ def save_case(case, *, actor, reason, update_fields=None):
         ) from exc
 
 
-def _today():
-    return timezone.localdate()
-
 
 def pause_open(case, *, kind, reason, actor):
-    pause = save_audited(CasePause(case=case, kind=kind, reason=reason, started_on=_today()), actor)
+    pause = save_audited(CasePause(case=case, kind=kind, reason=reason, started_on=today()), actor)
     case.pause_kind = kind
     case.paused_on = pause.started_on
 
@@ -108,7 +106,7 @@ def pause_open(case, *, kind, reason, actor):
 def pause_close(case, *, actor) -> None:
     """End the open pause; the caller recomputes the due dates from all the case's pauses (case_due_dates)."""
     pause = case.pauses.get(ended_on__isnull=True)
-    pause.ended_on = _today()
+    pause.ended_on = today()
     save_audited(pause, actor, update_fields=["ended_on"])
     case.pause_kind = ""
     case.paused_on = None
@@ -145,7 +143,7 @@ def request_appraisal(*, case_id: int, actor, reason: str) -> Case:
         raise ValidationError(_("Say what is to be appraised."))
     with transaction.atomic():
         case = lock_case(case_id)
-        run(case, "request_appraisal", actor=actor, reason=reason, on=_today())
+        run(case, "request_appraisal", actor=actor, reason=reason, on=today())
         save_audited(CasePause(case=case, kind=PauseKind.APPRAISAL, reason=reason, started_on=case.paused_on), actor)
     return case
 
@@ -176,7 +174,7 @@ def resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, check_
             check_permission=check_permission,
             terms=terms,
             money_recovered=money_recovered,
-            on=_today(),
+            on=today(),
         )
 
 
@@ -195,7 +193,7 @@ def terminate(*, case_id: int, actor, ground: TerminationGround, channel: str, e
             ground=ground,
             channel=channel,
             explanation=explanation,
-            on=_today(),
+            on=today(),
         )
 
 

@@ -37,6 +37,7 @@ from cases.models import Case, DocumentKind
 from cases.numbering import next_numbers
 from cases.users import SUPERVISOR_GROUP, get_system_user
 from core import bulk
+from core.dates import cn_date
 from notifications.models import Notification
 from notifications.services import Notice, notifications_enqueue_bulk, notifications_request_dispatch
 from workcalendar.services import calendar_snapshot
@@ -269,14 +270,14 @@ class _Sweep:
                 ("案件编号", notice.case_number),
                 ("转办单编号", sheet_number or "—"),
                 ("被催办单位", notice.business_name),
-                ("原答复期限", _cn_date(notice.deadline)),
-                ("新答复期限", _cn_date(notice.answer_by)),
+                ("原答复期限", cn_date(notice.deadline)),
+                ("新答复期限", cn_date(notice.answer_by)),
                 ("催办次数", f"第{notice.round}次"),
             ]
         return DocumentRow(
             case_id=notice.case_id,
             number=notice.number,
-            text=without_closing(notice.text, date=_cn_date(self.today)),
+            text=without_closing(notice.text, date=cn_date(self.today)),
             fields=fields,
         )
 
@@ -295,15 +296,15 @@ class _Sweep:
                 "case": row.number,
                 "product": row.product,
                 "sheet": row.transfer_sheet__number or "",
-                "transferred_on": _cn_date(timezone.localdate(row.transferred_at)) if row.transferred_at else "",
-                "deadline": _cn_date(step.deadline),
+                "transferred_on": cn_date(timezone.localdate(row.transferred_at)) if row.transferred_at else "",
+                "deadline": cn_date(step.deadline),
                 "days_overdue": (self.today - step.deadline).days,
                 "answer_days": settings.CASE_URGE_ANSWER_DAYS,
-                "answer_by": _cn_date(answer.on),
+                "answer_by": cn_date(answer.on),
                 "provisional": answer.provisional,
                 "first_number": first[0] if first else "",
-                "first_issued_on": _cn_date(first[1]) if first else "",
-                "issued_on": _cn_date(self.today),
+                "first_issued_on": cn_date(first[1]) if first else "",
+                "issued_on": cn_date(self.today),
                 "association": settings.ASSOCIATION_NAME,
                 "phone": settings.ASSOCIATION_PHONE,
             }
@@ -367,7 +368,3 @@ class _Sweep:
             "association": settings.ASSOCIATION_NAME,
             "phone": settings.ASSOCIATION_PHONE,
         }
-
-
-def _cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
