@@ -515,7 +515,7 @@ def notice_formats(today):
 
     from cases.deadlines import urged_answer_due
     from cases.documents import without_closing
-    from reminders.services import _cn_date
+    from core.dates import cn_date as _cn_date
 
     answer = urged_answer_due(today)
     template = Engine.get_default().get_template("reminders/urging_notice.txt")
