@@ -31,7 +31,7 @@ from .choices import (
 )
 from .ladder import FIELDS as LADDER_FIELDS
 from .masking import mask_id_number, mask_phone
-from .validators import validate_evidence_file
+from .validators import stored_name, validate_evidence_file
 
 S = CaseState
 
@@ -669,7 +669,8 @@ class CasePause(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    return f"evidence/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+    """A random name with the extension of the type detected from the content (never the upload's name)."""
+    return stored_name(f"evidence/{timezone.now():%Y/%m}/{instance.case_id}", instance.content_type)
 
 
 class Evidence(models.Model):

@@ -99,8 +99,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
-MEDIA_URL = "media/"
+# Uploads and issued documents live under MEDIA_ROOT, which is never served as a folder: every file field's
+# `.url` is the access-checked view /files/<name> (core.storage, portal.files). A proxy must not serve it either.
+MEDIA_URL = "/files/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "core.storage.CheckedFileStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGIN_URL = "admin:login"
 # Business portal links (django-sesame): the emailed link signs the business's contact account in, scoped to one

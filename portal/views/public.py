@@ -90,12 +90,20 @@ def _grant(request, case):
     request.session[GRANT_KEY] = {"case": case.pk, "until": time.time() + GRANT_SECONDS}
 
 
-def _granted_case(request):
+def granted_case_id(request) -> int | None:
+    """The case the consumer's unexpired tracking grant opens, else None."""
     grant = request.session.get(GRANT_KEY)
     if not grant or grant.get("until", 0) < time.time():
         request.session.pop(GRANT_KEY, None)
         return None
-    return Case.objects.select_related("consumer", "business", "mediator").filter(pk=grant["case"]).first()
+    return grant["case"]
+
+
+def _granted_case(request):
+    case_id = granted_case_id(request)
+    if case_id is None:
+        return None
+    return Case.objects.select_related("consumer", "business", "mediator").filter(pk=case_id).first()
 
 
 def _tracking_forms(secret_form=None, phone_form=None):
