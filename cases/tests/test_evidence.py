@@ -8,12 +8,11 @@ from django.utils import translation
 
 from cases import services
 from cases.models import Evidence
+from conftest import PDF_BYTES as PDF
+from conftest import PNG
 from tests.admin_forms import management_data
 
 pytestmark = pytest.mark.django_db
-
-from conftest import PDF_BYTES as PDF
-from conftest import PNG
 
 
 def test_a_real_png_is_stored_with_its_sniffed_type(make_case, mediator):
