@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core.audit import require_text
+from core.text import one_line
 
 from .choices import (
     HANDLING_STATES,
@@ -36,6 +37,15 @@ from .validators import stored_name, validate_evidence_file
 S = CaseState
 
 
+def _clean_names(instance, fields):
+    """Names and addresses as stored: no control characters or line breaks, whatever form or service they came
+    through (a control character once made the Excel exports fail for the whole period)."""
+    for name in fields:
+        value = getattr(instance, name)
+        if value:
+            setattr(instance, name, one_line(value))
+
+
 class Consumer(models.Model):
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, db_index=True)
@@ -51,6 +61,10 @@ class Consumer(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.masked_phone})"
+
+    def save(self, *args, **kwargs):
+        _clean_names(self, ["name", "phone", "id_number", "address"])
+        super().save(*args, **kwargs)
 
     @property
     def masked_phone(self):
@@ -111,6 +125,10 @@ class Business(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        _clean_names(self, ["name", "credit_code", "address", "contact_person", "phone"])
+        super().save(*args, **kwargs)
 
 
 class GroundSource(models.TextChoices):
