@@ -116,12 +116,14 @@ class Business(models.Model):
         help_text=_("Users who answer transfer sheets for this business in the portal."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # The portal users are in the history too: who gave whom access to a business's sheets, and when.
+    history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         verbose_name = _("business")
         verbose_name_plural = _("businesses")
         ordering = ["name"]
+        permissions = [("manage_business_members", _("Can choose the portal users of a business"))]
 
     def __str__(self):
         return self.name

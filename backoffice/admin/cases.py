@@ -607,6 +607,21 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    def get_readonly_fields(self, request, obj=None):
+        """Who may answer a business's sheets in the portal is a supervisor's choice only (a mediator adding
+        themselves would read any business's cases); the change is recorded in the business's history."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("cases.manage_business_members"):
+            readonly.append("members")
+        return readonly
+
+    def save_related(self, request, form, formsets, change):
+        if "members" in form.changed_data:
+            if not request.user.has_perm("cases.manage_business_members"):
+                raise PermissionDenied
+            form.instance._change_reason = str(_("Portal users changed"))
+        super().save_related(request, form, formsets, change)
+
     def has_delete_permission(self, request, obj=None):
         return False
 

