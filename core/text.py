@@ -26,3 +26,24 @@ def spreadsheet_cell(value):
     if text.lstrip(" ").startswith(FORMULA_START):
         return "'" + text
     return text
+
+
+_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[\s\-\.·_/()（）—–]+(?=[0-9Xx])")
+
+
+def comparable(value: str) -> str:
+    """Text as the privacy guard compares it: full-width forms folded (１３８ is 138, Ｘ is X; NFKC), case folded,
+    and the spaces, dashes and dots people put between digits removed (138 0013 8000 is 13800138000)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", value or "").casefold()
+    return _BETWEEN_DIGITS.sub("", text)
+
+
+def mentions(text: str, value: str) -> bool:
+    """Does `text` contain `value` however it is spaced or written (full-width digits, spaces in a name)?"""
+    needle = "".join(comparable(value).split())
+    if not needle:
+        return False
+    haystack = comparable(text)
+    return needle in haystack or needle in "".join(haystack.split())

@@ -58,3 +58,41 @@ def test_a_signed_link_dies_when_the_business_contact_email_changes(make_sheet):
     assert Client().get(link).status_code == 403
     fresh = "/" + portal_sheet_link(sheet).split("://", 1)[1].split("/", 1)[1]
     assert Client().get(fresh).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "leak",
+    ["139 0000 1234", "139-0000-1234", "１３９００００１２３４", "１３９ ００００ １２３４", "张 伟", "张　伟",
+     "110101 19900101 1234", "１１０１０１１９９００１０１１２３４"],
+)
+def test_the_privacy_guard_sees_through_spacing_and_full_width_forms(make_case, mediator, supervisor, leak):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from mediation.models import Publication
+    from mediation.services.escalation import (
+        escalation_decide,
+        escalation_propose,
+        escalation_publication_record,
+    )
+
+    case = make_case("terminated")
+    assert case.consumer.phone == "13900001234" and case.consumer.name == "张伟"
+    proposal = escalation_propose(
+        case_id=case.pk, actor=mediator, kind="publicity", reasons="多次拒不答复转办单，拒不履行法定义务"
+    )
+    escalation_decide(case_id=case.pk, escalation_id=proposal.pk, actor=supervisor, approve=True, note="同意")
+    with pytest.raises(ValidationError):
+        escalation_publication_record(
+            case_id=case.pk, escalation_id=proposal.pk, actor=mediator, outlet="示范日报",
+            published_on=date.today(), title="曝光", summary=f"消费者{leak}投诉该商场",
+        )
+    assert not Publication.objects.exists()
+
+
+def test_the_privacy_guard_lets_ordinary_numbers_through():
+    from core.text import mentions
+
+    assert not mentions("2026年6月15日，涉案金额4299元", "13900001234")
+    assert mentions("电话 +86 139 0000 1234", "13900001234")
