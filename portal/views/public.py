@@ -161,6 +161,7 @@ def _send_code(request, case, phone, number):
             template="portal/tracking_code",
             to_address=case.consumer.phone,
             about=case,
+            secret_keys=("code",),
             context={
                 "code": code,
                 "association": settings.ASSOCIATION_NAME,

@@ -96,3 +96,30 @@ def test_the_privacy_guard_lets_ordinary_numbers_through():
 
     assert not mentions("2026年6月15日，涉案金额4299元", "13900001234")
     assert mentions("电话 +86 139 0000 1234", "13900001234")
+
+
+def test_secrets_leave_the_outbox_once_sent_and_never_reach_the_sms_log(
+    client, caplog, django_capture_on_commit_callbacks, make_sheet
+):
+    import logging
+
+    from notifications.models import Notification
+    from portal.tests.test_public import _filed
+
+    case, number, _secret = _filed(client)
+    with caplog.at_level(logging.INFO, logger="notifications.sms"), django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("public:track"), {"p-number": number, "p-phone": "13800138000"})
+    sms = Notification.objects.get(template="portal/tracking_code")
+    assert sms.status == "sent"
+    assert not any(ch.isdigit() for ch in sms.context["code"]) and "[***]" in sms.body
+    assert sms.body.count("[***]") == 1
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "SMS (not sent" in logged and "[***]" in logged
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet = make_sheet()
+    email = Notification.objects.get(template="mediation/transfer_sheet", object_id=str(sheet.pk))
+    assert email.status == "sent" and "sesame=" not in email.body and "sesame" not in str(email.context)
+    from django.core import mail
+
+    assert any("sesame=" in m.body for m in mail.outbox)  # the business did get its link
