@@ -58,6 +58,7 @@ class Consumer(models.Model):
     class Meta:
         verbose_name = _("consumer")
         verbose_name_plural = _("consumers")
+        permissions = [("view_consumer_id_number", _("Can read consumers' ID numbers in full"))]
 
     def __str__(self):
         return f"{self.name} ({self.masked_phone})"

@@ -19,6 +19,7 @@ from cases import services
 from cases.choices import HANDLING_STATES
 from cases.documents import pdf_response
 from cases.ladder import FIELDS as LADDER_FIELDS
+from cases.masking import mask_id_number
 from cases.models import (
     Business,
     Case,
@@ -581,14 +582,66 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         return TemplateResponse(request, "admin/cases/case/action_form.html", context)
 
 
+class ConsumerMaskedIdForm(forms.ModelForm):
+    """The consumer's page for staff who may not read ID numbers: the number recorded is shown masked, a new one
+    can be typed in its place (leaving the box empty keeps it)."""
+
+    class Meta:
+        model = Consumer
+        fields = ["name", "phone", "id_number", "address", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["id_number"]
+        recorded = self.instance.masked_id_number if self.instance.pk else ""
+        self.initial["id_number"] = ""
+        field.widget.attrs["autocomplete"] = "off"
+        if recorded:
+            field.help_text = _("Recorded: %(masked)s. Type a new number to replace it; leave empty to keep it.") % {
+                "masked": recorded
+            }
+
+    def clean_id_number(self):
+        typed = self.cleaned_data.get("id_number", "").strip()
+        return typed or (self.instance.id_number if self.instance.pk else "")
+
+
 @admin.register(Consumer)
 class ConsumerAdmin(ReadOnlyHistoryAdmin):
+    """ID numbers are shown in full only to staff whose role needs them (cases.view_consumer_id_number:
+    supervisors); everyone else sees them masked, here and in the consumer's history."""
+
     list_display = ["name", "masked_phone_display", "created_at"]
     search_fields = ["name", "^phone"]
 
     @admin.display(description=_("phone"))
     def masked_phone_display(self, obj):
         return obj.masked_phone
+
+    @staticmethod
+    def reads_id_numbers(request) -> bool:
+        return request.user.has_perm("cases.view_consumer_id_number")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.reads_id_numbers(request):
+            kwargs["form"] = ConsumerMaskedIdForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.reads_id_numbers(request):
+            raise PermissionDenied  # a past version's form would show the number in full
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        if self.reads_id_numbers(request):
+            return
+        label = str(Consumer._meta.get_field("id_number").verbose_name)
+        for record in historical_records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                if str(change.get("field")) == label:
+                    change["old"] = mask_id_number(str(change.get("old") or ""))
+                    change["new"] = mask_id_number(str(change.get("new") or ""))
 
     def has_delete_permission(self, request, obj=None):
         return False

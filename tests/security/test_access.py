@@ -123,3 +123,26 @@ def test_secrets_leave_the_outbox_once_sent_and_never_reach_the_sms_log(
     from django.core import mail
 
     assert any("sesame=" in m.body for m in mail.outbox)  # the business did get its link
+
+
+def test_the_consumer_page_masks_the_id_number_for_a_mediator(make_case, mediator, supervisor):
+    case = make_case()
+    consumer = case.consumer
+    url = reverse("admin:cases_consumer_change", args=[consumer.pk])
+    client = Client()
+    client.force_login(mediator)
+    page = client.get(url).content.decode()
+    assert "110101199001011234" not in page and "1101**********1234" in page
+    data = {"name": consumer.name, "phone": consumer.phone, "id_number": "", "address": "", "email": ""}
+    assert client.post(url, data).status_code == 302
+    consumer.refresh_from_db()
+    assert consumer.id_number == "110101199001011234"  # an empty box keeps the number
+    consumer.address = "新地址"
+    consumer.save()
+    history = client.get(reverse("admin:cases_consumer_history", args=[consumer.pk])).content.decode()
+    assert "110101199001011234" not in history
+    version = consumer.history.first().history_id
+    assert client.get(reverse("admin:cases_consumer_simple_history", args=[consumer.pk, version])).status_code == 403
+    boss = Client()
+    boss.force_login(supervisor)
+    assert "110101199001011234" in boss.get(url).content.decode()
