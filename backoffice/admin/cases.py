@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -38,7 +39,7 @@ from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders
-from .base import ReassignMixin
+from .base import ReassignMixin, SafeAutocompleteMixin
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
 admin.site.site_title = _("Complaint handling")
@@ -262,7 +263,7 @@ HANDLING_FIELDS = [
 
 
 @admin.register(Case)
-class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
+class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "display_number",
         "state_badge",
@@ -545,6 +546,8 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, object_id, action):
+        if not str(object_id).isdigit():
+            raise Http404
         case = get_object_or_404(Case.objects.select_related("consumer", "business"), pk=object_id)
         if not self.has_view_permission(request, case):
             raise PermissionDenied

@@ -276,6 +276,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what an operator needs.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
 }
 
 ASSOCIATION_NAME = env("ASSOCIATION_NAME", default="示范市消费者协会")
