@@ -31,6 +31,8 @@ THIRD_PARTY_APPS = [
     "csp",
     "django_ratelimit",  # only for its system check that the cache is shared (see CACHES)
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 LOCAL_APPS = [
     "workcalendar",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "backoffice.twofactor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -132,6 +136,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "admin:login"
+# Staff two-factor sign-in (django-otp TOTP, backoffice.twofactor): the role groups that must give an
+# authenticator code after their password (superusers too when the list is not empty). Production keeps
+# "supervisor" (or adds "mediator"); local.py (make run) empties it so the demo logins work with passwords.
+STAFF_2FA_REQUIRED_ROLES = env.list("STAFF_2FA_REQUIRED_ROLES", default=["supervisor"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="消协投诉处理")
 # Business portal links (django-sesame): the emailed link signs the business's contact account in, scoped to one
 # transfer sheet, and expires after PORTAL_LINK_MAX_AGE_DAYS.
 AUTHENTICATION_BACKENDS = [
