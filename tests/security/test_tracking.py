@@ -7,7 +7,6 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from core.clientip import client_ip
 from notifications.models import Notification
 from portal import tracking
 from portal.tests.test_public import _filed, _track
@@ -70,6 +69,8 @@ def test_parallel_wrong_codes_are_counted_before_they_are_compared(client, setti
 
 
 def test_client_ip_believes_only_the_trusted_proxies(settings):
+    from core.clientip import client_ip
+
     factory = RequestFactory()
     request = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20")
     settings.TRUSTED_PROXY_COUNT = 0
