@@ -42,7 +42,7 @@ def test_the_lockout_page_says_how_long_to_wait(client, business_user, settings)
     _portal_login(client, business_user, "x")
     page = _portal_login(client, business_user, "x")
     assert page.status_code == 429
-    assert "portal/locked_out.html" in [t.name for t in page.templates] and "15" in page.content.decode()
+    assert "portal/locked_out.html" in [t.name for t in page.templates] and "15 分钟" in page.content.decode()
 
 
 def test_admin_sign_in_locks_out_per_account_and_address(mediator, settings):
