@@ -3,7 +3,9 @@
 The rate limits, the tracking-code counters and the sign-in lockouts count in the cache. With Redis down they
 must not turn the public pages into errors (a 500 on POST /complaint/ loses the complaint): each operation that
 fails on a connection error is done in a per-process memory cache instead, and a warning is logged (once a
-minute per process). Limits then hold per process until Redis is back: they fail open, never shut.
+minute per process). After a failure Redis is not asked again for RETRY_AFTER_SECONDS, so an unreachable host
+costs one timeout per process every few seconds, not one per operation. Limits then hold per process until
+Redis is back: they fail open, never shut.
 """
 
 import logging
@@ -14,6 +16,7 @@ from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger("xiehui.cache")
 WARN_EVERY_SECONDS = 60
+RETRY_AFTER_SECONDS = 5
 
 try:
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -38,6 +41,7 @@ class FailoverRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._fallback = LocMemCache(f"failover-{server}", {"KEY_PREFIX": params.get("KEY_PREFIX", "")})
         self._warned_at = 0.0
+        self._down_until = 0.0
 
     def _warn(self, exc):
         now = time.monotonic()
@@ -53,16 +57,22 @@ class FailoverRedisCache(RedisCache):
         if name not in FailoverRedisCache._FALLBACK_METHODS:
             return attribute
 
+        def in_memory(*args, **kwargs):
+            fallback = getattr(self._fallback, name)
+            try:
+                return fallback(*args, **kwargs)
+            except ValueError:  # incr/decr of a key the fallback has not seen yet
+                self._fallback.add(args[0], 0, version=kwargs.get("version"))
+                return fallback(*args, **kwargs)
+
         def guarded(*args, **kwargs):
+            if time.monotonic() < self._down_until:
+                return in_memory(*args, **kwargs)
             try:
                 return attribute(*args, **kwargs)
             except UNREACHABLE as exc:
+                self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
                 self._warn(exc)
-                fallback = getattr(self._fallback, name)
-                try:
-                    return fallback(*args, **kwargs)
-                except ValueError:  # incr/decr of a key the fallback has not seen yet
-                    self._fallback.add(args[0], 0, version=kwargs.get("version"))
-                    return fallback(*args, **kwargs)
+                return in_memory(*args, **kwargs)
 
         return guarded

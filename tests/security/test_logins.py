@@ -59,15 +59,26 @@ def test_admin_sign_in_locks_out_per_account_and_address(mediator, settings):
     assert response.status_code == 302 and "_auth_user_id" in owner.session
 
 
-DEAD_REDIS = {
-    "default": {"BACKEND": "core.cache.FailoverRedisCache", "LOCATION": "redis://127.0.0.1:1/0", "KEY_PREFIX": "xh"}
-}
+def _caches_with_redis_at(url):
+    """CACHES exactly as config/settings/base.py builds them when REDIS_URL is `url`."""
+    import runpy
+    from pathlib import Path
+    from unittest import mock
+
+    import config.settings
+
+    with mock.patch.dict("os.environ", {"REDIS_URL": url}):
+        values = runpy.run_path(str(Path(config.settings.__file__).parent / "base.py"))
+    return values["CACHES"]
+
+
+DEAD_REDIS = _caches_with_redis_at("redis://127.0.0.1:1/0")
 
 
 def test_with_redis_down_the_public_pages_fail_open_with_a_warning(caplog, business_user, settings):
     settings.RATE_TRACKING_IP = "3/h"
     with override_settings(CACHES=DEAD_REDIS), caplog.at_level(logging.WARNING, logger="xiehui.cache"):
-        caches["default"]._warned_at = 0.0
+        caches["default"].__dict__["_warned_at"] = 0.0
         client = Client()
         assert client.post(reverse("public:complaint"), _complaint()).status_code == 302
         statuses = [
