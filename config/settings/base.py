@@ -283,10 +283,16 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="消费者协会 <
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Portal-link tokens and codes in a logged address are written as [***] (core.logfilters).
+    "filters": {"redact_secrets": {"()": "core.logfilters.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what an operator needs.
-    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what an operator needs.
+        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+        # The request lines of the development server, through the redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 ASSOCIATION_NAME = env("ASSOCIATION_NAME", default="示范市消费者协会")

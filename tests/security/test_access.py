@@ -146,3 +146,15 @@ def test_the_consumer_page_masks_the_id_number_for_a_mediator(make_case, mediato
     boss = Client()
     boss.force_login(supervisor)
     assert "110101199001011234" in boss.get(url).content.decode()
+
+
+def test_a_logged_request_line_does_not_carry_the_portal_token():
+    import logging
+
+    from core.logfilters import RedactSecretsFilter
+
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s', ("GET /portal/link/15/?sesame=AbC123xyz HTTP/1.1", 302, 0), None
+    )
+    RedactSecretsFilter().filter(record)
+    assert "AbC123xyz" not in record.getMessage() and "sesame=[***]" in record.getMessage()

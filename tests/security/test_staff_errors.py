@@ -1,7 +1,6 @@
 """Staff inputs that were 500s become form errors (issue 10, point 4; found by a fuzzer)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.admin_forms import management_data
