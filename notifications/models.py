@@ -81,7 +81,10 @@ class Notification(models.Model):
     body = models.TextField(_("body"))
     # Context keys whose values are secrets (a tracking code, a signed link): needed to send, blanked out of the
     # body, subject and context once the row is sent or dead (notifications.services.redacted).
-    secret_keys = models.JSONField(_("secret context keys"), default=list, blank=True, editable=False)
+    secret_keys = models.JSONField(
+        _("secret context keys"), default=list, db_default=models.Value([], output_field=models.JSONField()),
+        blank=True, editable=False,
+    )
 
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("about (type)"), on_delete=models.PROTECT, null=True, blank=True
