@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from cases import services as cases
-from cases.choices import CaseState, PauseKind
+from cases.choices import MEDIATION_LIMIT_STATES, CaseState, PauseKind
 from mediation.models import Escalation, FollowUp, GovernmentReport
 from mediation.services import appraisal, escalation, follow_up, outcomes, transfers
 
@@ -80,6 +80,18 @@ def _approved(kind):
     return check
 
 
+def _extendable(case, user):
+    """Mediation may run on by both parties' consent only where the case's rules allow it, once."""
+    rules = case.rule_set
+    return (
+        case.state in MEDIATION_LIMIT_STATES
+        and case.filed_on is not None
+        and rules is not None
+        and rules.extension_days > 0
+        and not case.mediation_extended_days
+    )
+
+
 def _report_waiting_for_reply(case, user):
     return GovernmentReport.objects.filter(escalation__case=case, reply="").exists()
 
@@ -129,6 +141,10 @@ ACTIONS = [
     CaseAction(
         "appraisal_done", _("Appraisal concluded"), forms.AppraisalConclusionForm, appraisal.appraisal_conclude,
         transition="appraisal_done",
+    ),
+    CaseAction(
+        "extend_mediation", _("Extend mediation (both parties consent)"), forms.MediationExtendForm,
+        cases.case_mediation_extend, permission="cases.mediate_case", offered=_extendable,
     ),
     CaseAction("resolve", _("Record agreement"), forms.ResolveForm, outcomes.outcome_resolve, transition="resolve"),
     CaseAction(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import DisputeChannel, Remedy
-from cases.models import RejectionGround, TerminationGround
+from cases.models import ConsentMethod, RejectionGround, TerminationGround
 from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
 from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party
 
@@ -235,6 +235,25 @@ class TerminateForm(CaseForm, TerminateBaseForm):
         if ground is not None:
             self.fields["ground"].initial = ground.pk
             self.fields["channel"].initial = ground.advised_channel
+
+
+class MediationExtendForm(CaseForm):
+    consumer_consent_on = forms.DateField(label=_("Consumer consented on"), widget=DateInput)
+    consumer_consent_method = forms.ChoiceField(label=_("Consumer's consent given"), choices=ConsentMethod.choices)
+    business_consent_on = forms.DateField(label=_("Business consented on"), widget=DateInput)
+    business_consent_method = forms.ChoiceField(label=_("Business's consent given"), choices=ConsentMethod.choices)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = self.case.rule_set if self.case is not None else None
+        if rules is not None and rules.extension_days:
+            self.fields["note"].help_text = _("%(days)s more days: %(article)s") % {
+                "days": rules.extension_days, "article": rules.extension_article,
+            }
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
 
 
 class PhoneFollowUpForm(CaseForm):

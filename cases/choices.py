@@ -129,3 +129,20 @@ class ReminderStep(models.TextChoices):
     SUPERVISOR_QUEUE = "supervisor_queue", _("Still overdue: supervisors' queue")
     ESCALATION_CANDIDATE = "escalation_candidate", _("Long overdue: escalation candidate")
     MEDIATION_LIMIT = "mediation_limit", _("Mediation time limit reached")
+
+
+class DayUnit(models.TextChoices):
+    """How a period of a rule set counts (domain.md, "Deadlines"): calendar days rolled off a rest day, or
+    official working days."""
+
+    CALENDAR = "calendar", _("calendar days")
+    WORKING = "working", _("working days")
+
+
+class PeriodKind(models.TextChoices):
+    """The periods cases.deadlines computes; each rule set gives every one of them with its article."""
+
+    ACCEPTANCE = "acceptance", _("Acceptance decision")
+    HANDLING = "handling", _("Handling deadline")
+    ANSWER = "answer", _("Business's answer")
+    MEDIATION = "mediation", _("Mediation time limit")

@@ -4,6 +4,7 @@ Transitions change fields only; what else happens (numbering, notices, the audit
 """
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,9 +24,11 @@ from .choices import (
     CaseState,
     Category,
     Channel,
+    DayUnit,
     DisputeChannel,
     Nature,
     PauseKind,
+    PeriodKind,
     Remedy,
     ReminderStep,
 )
@@ -168,6 +171,139 @@ class TerminationGround(Ground):
         verbose_name_plural = _("termination grounds")
 
 
+class RulePeriod(NamedTuple):
+    """One period of a rule set, as cases.deadlines counts it."""
+
+    kind: str
+    days: int
+    unit: str
+    excludes_appraisal: bool
+    article: str
+    extension_days: int = 0
+    extension_article: str = ""
+
+    @property
+    def working_days(self) -> bool:
+        return self.unit == DayUnit.WORKING
+
+
+# The columns a rule set's periods are made of: frozen once a case was accepted under it (RuleSet.save).
+RULE_PERIOD_FIELDS = [
+    "acceptance_days", "acceptance_unit", "acceptance_article",
+    "handling_days", "handling_unit", "handling_excludes_appraisal", "handling_article",
+    "answer_days", "answer_unit", "answer_article",
+    "mediation_days", "mediation_unit", "mediation_excludes_appraisal", "mediation_article",
+    "extension_days", "extension_article",
+]
+
+
+def _days_field(label):
+    return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(1)])
+
+
+def _unit_field(label, default=DayUnit.CALENDAR):
+    return models.CharField(label, max_length=10, choices=DayUnit.choices, default=default)
+
+
+class RuleSet(models.Model):
+    """The rules an association follows, from a date (domain.md, "Deadlines"): every period cases.deadlines
+    computes, each with its unit and the article it comes from.
+
+    Data, editable by supervisors, audited. A case keeps the rule set it was accepted under (Case.rule_set), so
+    a rule set some case was accepted under is frozen: its periods cannot change and it cannot be deleted (new
+    rules are a new rule set with a later effective date, which applies to cases accepted from that date on).
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    law = models.CharField(_("source (law or rule)"), max_length=200)
+    law_date = models.CharField(
+        _("source dated"), max_length=200, help_text=_("Adopted, amended, in force — as the source states it.")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="rule_sets", verbose_name=_("region"),
+        help_text=_("Empty: applies to the whole association; else only to businesses of this region."),
+    )
+    effective_from = models.DateField(_("effective from"), help_text=_("Cases accepted on or after this date."))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    is_active = models.BooleanField(
+        _("followed by the association"), default=False,
+        help_text=_("Only rule sets the association follows apply to new cases."),
+    )
+    acceptance_days = _days_field(_("acceptance decision: days"))
+    acceptance_unit = _unit_field(_("acceptance decision: unit"), DayUnit.WORKING)
+    acceptance_article = models.CharField(_("acceptance decision: article"), max_length=200)
+    handling_days = _days_field(_("handling: days"))
+    handling_unit = _unit_field(_("handling: unit"))
+    handling_excludes_appraisal = models.BooleanField(_("handling: appraisal time excluded"), default=True)
+    handling_article = models.CharField(_("handling: article"), max_length=200)
+    answer_days = _days_field(_("business's answer: days"))
+    answer_unit = _unit_field(_("business's answer: unit"))
+    answer_article = models.CharField(_("business's answer: article"), max_length=200)
+    mediation_days = _days_field(_("mediation limit: days"))
+    mediation_unit = _unit_field(_("mediation limit: unit"), DayUnit.WORKING)
+    mediation_excludes_appraisal = models.BooleanField(_("mediation limit: appraisal time excluded"), default=True)
+    mediation_article = models.CharField(_("mediation limit: article"), max_length=200)
+    extension_days = models.PositiveSmallIntegerField(
+        _("mediation extension by both parties' consent: days"), default=0, help_text=_("0: no extension.")
+    )
+    extension_article = models.CharField(_("mediation extension: article"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["-effective_from", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.in_use:
+            stored = type(self).objects.filter(pk=self.pk).values(*RULE_PERIOD_FIELDS, "effective_from").get()
+            changed = [name for name, value in stored.items() if getattr(self, name) != value]
+            if changed:
+                raise ValidationError(
+                    _(
+                        "Cases were accepted under “%(rules)s”: its periods and start date cannot change. Enter the "
+                        "new rules as a new rule set with a later effective date."
+                    )
+                    % {"rules": self.name},
+                    code="rule_set_in_use",
+                )
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end cannot come before the start.")})
+        if self.extension_days and not self.extension_article:
+            raise ValidationError({"extension_article": _("Cite the article that allows the extension.")})
+
+    def period(self, kind) -> RulePeriod:
+        kind = PeriodKind(kind)
+        prefix = kind.value
+        extension = (self.extension_days, self.extension_article) if kind == PeriodKind.MEDIATION else (0, "")
+        return RulePeriod(
+            kind=kind,
+            days=getattr(self, f"{prefix}_days"),
+            unit=getattr(self, f"{prefix}_unit"),
+            excludes_appraisal=getattr(self, f"{prefix}_excludes_appraisal", True),
+            article=getattr(self, f"{prefix}_article"),
+            extension_days=extension[0],
+            extension_article=extension[1],
+        )
+
+    def citation(self, kind) -> str:
+        """How the case page and documents cite the period: its article as entered (e.g. 《市场监督管理投诉举报处理
+        暂行办法》第二十一条第（五）项)."""
+        return self.period(kind).article
+
+    @property
+    def in_use(self) -> bool:
+        return self.pk is not None and self.cases.filter(filed_on__isnull=False).exists()
+
+
 class Sequence(models.Model):
     """Gap-free counters per prefix and year (case numbers, transfer sheets, urging notices)."""
 
@@ -297,7 +433,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
     pause_kind = models.CharField(_("clock paused for"), max_length=20, choices=PauseKind.choices, blank=True)
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
     mediation_due_on = models.DateField(
-        _("mediation time limit"), null=True, blank=True, help_text=_("Counted in working days from filing (受理).")
+        _("mediation time limit"), null=True, blank=True, help_text=_("Counted from filing (受理) by the case's rule set.")
+    )
+    # The rules the case is counted by: the rule set in force on receipt until acceptance, then the one in force on
+    # the filing date, kept for good (a later rule set applies to cases accepted after it).
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("rule set"),
+    )
+    mediation_extended_days = models.PositiveSmallIntegerField(
+        _("mediation extended by consent (days)"), default=0,
+        help_text=_("Set by the extension action only, with both parties' consent recorded (MediationExtension)."),
     )
     deadlines_provisional = models.BooleanField(
         _("due dates provisional"),
@@ -500,9 +645,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission="cases.screen_case",
         conditions=[is_complete, not_waiting_for_supplement],
     )
-    def accept(self, *, number, filed_on, due_dates, mediator=None):
+    def accept(self, *, number, filed_on, due_dates, rule_set, mediator=None):
         if self.mediator_id is None and mediator is not None:  # whoever accepts a case nobody has takes it on
             self.mediator = mediator
+        self.rule_set = rule_set
         self.number = number
         self.filed_on = filed_on
         self.decided_on = filed_on
@@ -666,6 +812,41 @@ class CasePause(models.Model):
     @property
     def days(self):
         return ((self.ended_on or timezone.localdate()) - self.started_on).days
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED = "signed", _("Signed statement")
+    PHONE = "phone", _("By phone (recorded)")
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online / portal message")
+
+
+class MediationExtension(models.Model):
+    """Mediation continued past its limit with both parties' consent (e.g. 上海市消费者权益保护条例 art. 56: +30
+    days). Written only by cases.services.case_mediation_extend; the limit is then counted again from filing."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mediation_extensions")
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule set"))
+    days = models.PositiveSmallIntegerField(_("days"))
+    article = models.CharField(_("article"), max_length=300)
+    consumer_consent_on = models.DateField(_("consumer consented on"))
+    consumer_consent_method = models.CharField(_("consumer's consent"), max_length=20, choices=ConsentMethod.choices)
+    business_consent_on = models.DateField(_("business consented on"))
+    business_consent_method = models.CharField(_("business's consent"), max_length=20, choices=ConsentMethod.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mediation extension by consent")
+        verbose_name_plural = _("mediation extensions by consent")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"+{self.days} ({self.case})"
 
 
 def evidence_upload_to(instance, filename):

@@ -36,7 +36,9 @@ def lock_case(case_id):
     second sees what the first did (a refused transition, a pause already open) instead of overwriting it. Only
     the case's row is locked (`of`): the consumer and the business are read, not written.
     """
-    return Case.objects.select_for_update(of=("self",)).select_related("consumer", "business").get(pk=case_id)
+    return (
+        Case.objects.select_for_update(of=("self",)).select_related("consumer", "business", "rule_set").get(pk=case_id)
+    )
 
 
 def run(case, name, *, actor, reason, check_permission=True, **kwargs):

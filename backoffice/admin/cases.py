@@ -36,7 +36,7 @@ from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
-from . import mediation, reminders
+from . import mediation, reminders, rules
 from .base import ReassignMixin
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
@@ -298,6 +298,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         mediation.BusinessReplyInline,
         mediation.SheetMessageInline,
         mediation.AppraisalRequestInline,
+        rules.MediationExtensionInline,
         mediation.RemedyLineInline,
         DocumentInline,
         mediation.EscalationInline,
@@ -320,6 +321,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "pause_kind",
         "paused_on",
         "mediation_due_on",
+        "deadline_rules",
         *LADDER_FIELDS,
         "decided_on",
         "rejection_grounds_display",
@@ -357,6 +359,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                         "deadlines_provisional",
                         "pause_kind",
                         "paused_on",
+                        "deadline_rules",
                     ]
                 },
             ),
@@ -453,6 +456,10 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
     def mediator_display(self, obj):
         return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
+
+    @admin.display(description=_("rules of the due dates"))
+    def deadline_rules(self, obj):
+        return rules.deadline_rules_html(obj)
 
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):

@@ -98,7 +98,7 @@ class BusinessEscalationInline(EscalationInline):
 
 
 class MediationLimitFilter(admin.SimpleListFilter):
-    """Cases that reached the mediation limit (CASE_MEDIATION_WORKING_DAYS working days from filing, pauses not
+    """Cases that reached the mediation limit (their rule set's limit counted from filing, appraisal per the rule
     counted) without agreement: flagged for termination (ground T03)."""
 
     title = _("mediation limit")

@@ -10,12 +10,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import transitions
+from cases import deadlines, transitions
 from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy, remedy_zh
 from cases.documents import document_issue
 from cases.models import Document, DocumentKind
 from cases.users import person_name
 from core.audit import record_text, require_text, save_audited
+from core.dates import cn_date
 from core.money import amount_in_figures, amount_in_words
 
 from ..models import AppraisalRequest, RemedyLine
@@ -149,4 +150,8 @@ def _issue_termination_notice(case, actor):
         ("终止理由", case.termination_ground.label_zh),
         ("建议途径", channel_label),
     ]
+    if case.mediation_due_on and case.rule_set_id:
+        with translation.override("zh-hans"):
+            basis = deadlines.citations(case)["mediation_due_on"]
+        fields.insert(-2, ("调解期限", f"{cn_date(case.mediation_due_on)}（依据：{basis}）"))
     return document_issue(case=case, kind=DocumentKind.TERMINATION_NOTICE, text=text, fields=fields, actor=actor)

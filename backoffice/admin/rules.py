@@ -1,0 +1,111 @@
+"""The rules the association follows (rule sets, admin-editable by supervisors and frozen once a case was accepted
+under one), and what the case page shows of them: each due date with its rule and article, the extensions by
+consent."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from cases import deadlines
+from cases.choices import DayUnit, PeriodKind
+from cases.models import RULE_PERIOD_FIELDS, MediationExtension, RuleSet
+from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(ReadOnlyHistoryAdmin):
+    list_display = [
+        "name", "region", "effective_from", "effective_to", "is_active", "acceptance_days", "handling_days",
+        "answer_days", "mediation_days", "mediation_unit", "extension_days",
+    ]
+    list_filter = ["is_active", "region"]
+    list_select_related = ["region"]
+    search_fields = ["name", "law", "code"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "law", "law_date", "region", "effective_from", "effective_to", "is_active"]}),
+        (_("Acceptance decision"), {"fields": ["acceptance_days", "acceptance_unit", "acceptance_article"]}),
+        (
+            _("Handling deadline"),
+            {"fields": ["handling_days", "handling_unit", "handling_excludes_appraisal", "handling_article"]},
+        ),
+        (_("Business's answer"), {"fields": ["answer_days", "answer_unit", "answer_article"]}),
+        (
+            _("Mediation time limit"),
+            {
+                "fields": [
+                    "mediation_days", "mediation_unit", "mediation_excludes_appraisal", "mediation_article",
+                    "extension_days", "extension_article",
+                ]
+            },
+        ),
+        (None, {"fields": ["notes"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A case accepted under these rules keeps them: its periods and start date are frozen (RuleSet.save).
+        if obj is not None and obj.in_use:
+            return [*RULE_PERIOD_FIELDS, "code", "effective_from"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        try:
+            super().save_model(request, obj, form, change)
+        except ValidationError as exc:  # a race with an acceptance: say so instead of a 500
+            messages.error(request, " ".join(exc.messages))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rule set is a record of what the association followed: end it (effective to) instead
+
+
+class MediationExtensionInline(WrittenByServices, admin.TabularInline):
+    model = MediationExtension
+    fields = [
+        "days", "article", "consumer_consent_on", "consumer_consent_method", "business_consent_on",
+        "business_consent_method", "note", "recorded_by", "recorded_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+PERIOD_LABELS = {
+    "acceptance_due_on": _("acceptance decision due"),
+    "due_on": _("handling due"),
+    "answer_due_on": _("business's answer due"),
+    "mediation_due_on": _("mediation time limit"),
+}
+
+
+def deadline_rules_html(case):
+    """The case's due dates, each with the rule and article it was counted by, under the rule set's name."""
+    try:
+        rules = deadlines.rules_for(case)
+    except deadlines.NoRuleSetError as exc:
+        return exc.messages[0]
+    cited = deadlines.citations(case)
+    rows = [
+        (PERIOD_LABELS[field], getattr(case, field) or "—", _period_text(rules, kind), cited[field])
+        for field, kind in deadlines.FIELD_PERIODS.items()
+        if getattr(case, field) is not None
+    ]
+    table = format_html_join(
+        "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows
+    )
+    return format_html(
+        '<p class="case-rules">{}: <strong>{}</strong> ({})</p>'
+        '<table class="case-rule-table"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        _("Rule set") if case.filed_on else _("Rule set in force on receipt"), rules.name, rules.law_date,
+        _("period"), _("due"), _("length"), _("rule and article"), table,
+    )
+
+
+def _period_text(rules, kind):
+    period = rules.period(kind)
+    text = f"{period.days} {DayUnit(period.unit).label}"
+    if kind in (PeriodKind.HANDLING, PeriodKind.MEDIATION) and period.excludes_appraisal:
+        text += "，" + str(_("appraisal time excluded"))
+    return text
