@@ -81,7 +81,11 @@ class TerminateBaseForm(forms.Form):
     ground = forms.ModelChoiceField(
         label=_("Termination ground"), queryset=TerminationGround.objects.filter(is_active=True)
     )
-    channel = forms.ChoiceField(label=_("Channel advised to the consumer"), choices=DisputeChannel.choices)
+    channel = forms.ChoiceField(
+        label=_("Channel advised to the consumer"),
+        # Never this association's own mediation: the consumer is already here (消法 art. 39 lists the others).
+        choices=[c for c in DisputeChannel.choices if c[0] != DisputeChannel.ASSOCIATION_MEDIATION],
+    )
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def service_kwargs(self):
@@ -220,7 +224,7 @@ class ResolveForm(CaseForm):
 
 class TerminateForm(CaseForm, TerminateBaseForm):
     """The termination's fields, with the ground suggested by the case: T04 during appraisal (no agreement on the
-    body or the fee), T03 once the mediation period has run out."""
+    body or the fee), T13 once the mediation period has run out (the service checks both against the case)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,7 +234,7 @@ class TerminateForm(CaseForm, TerminateBaseForm):
         if case is not None and case.state == "appraisal":
             code = "T04"
         elif case is not None and case.mediation_limit_reached_on:
-            code = "T03"
+            code = "T13"
         ground = self.fields["ground"].queryset.filter(code=code).first() if code else None
         if ground is not None:
             self.fields["ground"].initial = ground.pk

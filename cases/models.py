@@ -120,17 +120,35 @@ class GroundSource(models.TextChoices):
     ACCEPTANCE_RULES = "acceptance_rules", _("Complaint-acceptance rules")
     ASSOCIATION_PRACTICE = "association_practice", _("Consumer-association practice")
     ADMIN_RULES_ART15 = "admin_rules_art15", _("Administrative complaint rules, art. 15")
+    ADMIN_RULES_ART21 = "admin_rules_art21", _("Administrative complaint rules, art. 21")
     MEDIATION_RULES = "mediation_rules", _("Mediation rules")
     LOCAL = "local", _("Local rule")
 
 
+class GroundCheck(models.TextChoices):
+    """What must be true of the case for a ground to be cited (checked by the service that cites it)."""
+
+    NONE = "", _("No check")
+    PAST_MEDIATION_LIMIT = "past_mediation_limit", _("The mediation time limit has passed")
+    APPRAISAL_IN_DISPUTE = "appraisal_in_dispute", _("An appraisal is under way or being arranged")
+    AFTER_ACCEPTANCE = "after_acceptance", _("The complaint was accepted")
+
+
 class Ground(models.Model):
-    """A reason from a fixed list; data, editable by supervisors, deactivated rather than deleted once used."""
+    """A reason from a fixed list; data, editable by supervisors, deactivated rather than deleted once used.
+
+    A row a notice has quoted is never rewritten: a correction deactivates it and adds a new row (new code)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     label_zh = models.CharField(_("label (Chinese)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200)
     source = models.CharField(_("source"), max_length=30, choices=GroundSource.choices)
+    article = models.CharField(
+        _("article"), max_length=200, blank=True, help_text=_("The exact provision, e.g. 《…暂行办法》第十五条第（四）项.")
+    )
+    fact_check = models.CharField(
+        _("requires"), max_length=30, choices=GroundCheck.choices, blank=True, default=GroundCheck.NONE,
+    )
     advised_channel = models.CharField(
         _("advised channel"), max_length=20, choices=DisputeChannel.choices, default=DisputeChannel.COURT
     )
@@ -146,6 +164,13 @@ class Ground(models.Model):
     def __str__(self):
         return f"{self.code} {self.label}"
 
+    def clean(self):
+        # The consumer came to this association: pointing them back to it is no advice (消法 art. 39 lists others).
+        if self.advised_channel == DisputeChannel.ASSOCIATION_MEDIATION:
+            raise ValidationError(
+                {"advised_channel": _("Advise a channel other than this association's own mediation.")}
+            )
+
     @property
     def label(self):
         return self.label_en if translation.get_language() == "en" else self.label_zh
@@ -153,6 +178,28 @@ class Ground(models.Model):
     @property
     def advice(self):
         return self.advice_en if translation.get_language() == "en" else self.advice_zh
+
+    def refusal(self, case, *, today, appraisal_open: bool = False) -> str:
+        """Why this ground cannot be cited on ``case`` now ("" if it can): inactive, or its fact check fails
+        (``appraisal_open``: an appraisal request of the case is still open, mediation.AppraisalRequest)."""
+        if not self.is_active:
+            return _("The ground %(code)s is no longer in use; choose a current one.") % {"code": self.code}
+        if self.fact_check == GroundCheck.PAST_MEDIATION_LIMIT and not (
+            case.mediation_due_on is not None and case.mediation_due_on < today
+        ):
+            return _(
+                "Ground %(code)s needs the mediation time limit to have passed; it ends on %(day)s."
+            ) % {"code": self.code, "day": case.mediation_due_on or "—"}
+        if self.fact_check == GroundCheck.APPRAISAL_IN_DISPUTE and not (
+            appraisal_open or case.state == CaseState.APPRAISAL
+        ):
+            return _(
+                "Ground %(code)s is for a dispute over the appraisal body or its fee; this case has no appraisal "
+                "under way."
+            ) % {"code": self.code}
+        if self.fact_check == GroundCheck.AFTER_ACCEPTANCE and case.filed_on is None:
+            return _("Ground %(code)s applies only after the complaint was accepted.") % {"code": self.code}
+        return ""
 
 
 class RejectionGround(Ground):

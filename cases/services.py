@@ -144,6 +144,9 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
     grounds = list(grounds)
     with transaction.atomic():
         case = transitions.lock_case(case_id)
+        refusals = [text for text in (g.refusal(case, today=today()) for g in grounds) if text]
+        if refusals:
+            raise ValidationError(refusals, code="ground_check")
         for ground in grounds:
             CaseRejectionGround.objects.get_or_create(case=case, ground=ground)
         codes = ", ".join(g.code for g in grounds)

@@ -16,7 +16,7 @@ from cases.documents import document_issue
 from cases.models import Document, DocumentKind
 from cases.users import person_name
 from core.audit import record_text, require_text, save_audited
-from core.dates import cn_date
+from core.dates import cn_date, today
 from core.money import amount_in_figures, amount_in_words
 
 from ..models import AppraisalRequest, RemedyLine
@@ -118,7 +118,17 @@ def outcome_terminate(
     """Terminate mediation with a ground and the advised channel, and issue the 终止调解告知书 PDF. An appraisal
     still open (e.g. the parties could not agree on the body or the fee, ground T04) is recorded as abandoned."""
     require_text(explanation, _("Explain the termination to the parties."))
+    if channel == DisputeChannel.ASSOCIATION_MEDIATION:
+        raise ValidationError(_("Advise a channel other than this association's own mediation."))
     with transaction.atomic():
+        if ground is not None:
+            locked = transitions.lock_case(case_id)
+            appraisal_open = AppraisalRequest.objects.filter(
+                case_id=case_id, status=AppraisalRequest.Status.OPEN
+            ).exists()
+            refusal = ground.refusal(locked, today=today(), appraisal_open=appraisal_open)
+            if refusal:
+                raise ValidationError(refusal, code="ground_check")
         case = transitions.terminate(
             case_id=case_id, actor=actor, ground=ground, channel=channel, explanation=explanation
         )

@@ -261,7 +261,7 @@ class Demo:
 
     def story_rejected(self, complaint, person, mediator):
         case = yield 0, 9, lambda: self._register(complaint, person, mediator)
-        grounds = list(RejectionGround.objects.filter(code__in=["AR07", "AP03"]))
+        grounds = list(RejectionGround.objects.filter(code__in=["AR17", "AP03"]))
         yield 2, 14, lambda: cases.case_reject(
             case_id=case.pk, actor=mediator, grounds=grounds,
             explanation="经核实，消费者尚未与经营者协商，且商品已过保修期。",
