@@ -540,6 +540,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # 加倍赔偿: the part of the money recovered that is punitive damages (消法 art. 55, 食品安全法 art. 148), the sum
+    # of the agreement's punitive lines (mediation.RemedyLine); 中消协's reports count and sum it apart.
+    punitive_damages = models.DecimalField(
+        _("punitive damages (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     termination_ground = models.ForeignKey(
         TerminationGround,
         on_delete=models.PROTECT,
@@ -753,12 +763,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[S.REPLIED, S.MEDIATING], target=S.RESOLVED, permission="cases.mediate_case"
     )
-    def resolve(self, *, terms, money_recovered, on):
+    def resolve(self, *, terms, money_recovered, on, punitive_damages=None):
         require_text(terms, _("Record the terms of the agreement."))
         if money_recovered is None or money_recovered < 0:
             raise ValidationError(_("Record the money recovered for the consumer (0 if none)."))
+        if punitive_damages is not None and punitive_damages > money_recovered:
+            raise ValidationError(_("Punitive damages are part of the money recovered: they cannot exceed it."))
         self.agreement_terms = terms
         self.money_recovered = money_recovered
+        self.punitive_damages = punitive_damages
         self.outcome_on = on
 
     @transition(

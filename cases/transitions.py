@@ -165,7 +165,10 @@ def appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
         )
 
 
-def resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, check_permission=True) -> Case:
+def resolve(
+    *, case_id: int, actor, terms: str, money_recovered: Decimal, punitive_damages: Decimal | None = None,
+    check_permission=True,
+) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
         return run(
@@ -176,6 +179,7 @@ def resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, check_
             check_permission=check_permission,
             terms=terms,
             money_recovered=money_recovered,
+            punitive_damages=punitive_damages,
             on=today(),
         )
 

@@ -322,6 +322,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "paused_on",
         "mediation_due_on",
         "deadline_rules",
+        "law_for_mediator",
         *LADDER_FIELDS,
         "decided_on",
         "rejection_grounds_display",
@@ -379,6 +380,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                 },
             ),
             (_("Consumer"), {"fields": ["consumer_summary"]}),
+            (_("What the law gives"), {"fields": ["law_for_mediator"]}),
             (
                 _("Complaint"),
                 {"fields": [*CaseChangeForm.Meta.fields, "change_reason"]},
@@ -460,6 +462,10 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     @admin.display(description=_("rules of the due dates"))
     def deadline_rules(self, obj):
         return rules.deadline_rules_html(obj)
+
+    @admin.display(description=_("for the mediator"))
+    def law_for_mediator(self, obj):
+        return rules.law_for_mediator_html(obj)
 
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):

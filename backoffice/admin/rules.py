@@ -4,11 +4,13 @@ consent."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import deadlines
-from cases.choices import DayUnit, PeriodKind
+from cases import deadlines, return_rules
+from cases.choices import PUNITIVE_REMEDIES, DayUnit, PeriodKind
+from cases.claims import statutory_punitive
 from cases.models import RULE_PERIOD_FIELDS, MediationExtension, RuleSet
 from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 
@@ -109,3 +111,40 @@ def _period_text(rules, kind):
     if kind in (PeriodKind.HANDLING, PeriodKind.MEDIATION) and period.excludes_appraisal:
         text += "，" + str(_("appraisal time excluded"))
     return text
+
+
+def law_for_mediator_html(case):
+    """What the law gives on this complaint, for the mediator (not advice): the statutory punitive damages of the
+    demand, computed from the price paid, and the return/exchange/repair rules of the goods' category, counted from
+    the purchase date."""
+    parts = []
+    statutory = statutory_punitive(case.demand_type, price=case.amount_paid)
+    if statutory is not None:
+        parts.append(format_html(
+            '<p class="law-punitive">{}: <strong>{} 元</strong> ({}; {}) — {}</p>',
+            _("Statutory punitive damages on the price paid"), statutory.amount, statutory.rule, statutory.article,
+            _("what the law gives where its conditions are met, not advice"),
+        ))
+    elif case.demand_type in PUNITIVE_REMEDIES:
+        parts.append(format_html("<p>{}</p>", _("Enter the amount paid to compute the statutory punitive damages.")))
+    rows = return_rules.rules_for_case(case, timezone.localdate())
+    if rows:
+        body = format_html_join("", "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>", (
+            (
+                row["rule"].rule_zh,
+                format_html("<br><small>{}: {}</small>", _("Exceptions"), row["rule"].exceptions_zh)
+                if row["rule"].exceptions_zh else "",
+                _("remote sales only") if row["rule"].remote_sales_only else _("all sales"),
+                format_html("{} {}", row["rule"].days or "—", row["status"]) if row["rule"].days else "—",
+                row["rule"].article,
+                "" if row["rule"].checked else format_html(" <small>({})</small>", _("article number not checked")),
+            )
+            for row in rows
+        ))
+        parts.append(format_html(
+            '<table class="law-returns"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table><p><small>{}</small></p>",
+            _("rule"), _("applies to"), _("days from purchase"), _("source"), body,
+            _("Counted from the date of purchase; the law counts from receipt of the goods where that is later."),
+        ))
+    return format_html_join("", "{}", ((p,) for p in parts)) if parts else "—"

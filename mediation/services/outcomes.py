@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import deadlines, transitions
-from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy, remedy_zh
+from cases.choices import MONEY_REMEDIES, PUNITIVE_REMEDIES, DisputeChannel, Remedy, remedy_zh
 from cases.documents import document_issue
 from cases.models import Document, DocumentKind
 from cases.users import person_name
@@ -35,9 +35,15 @@ def outcome_resolve(
     lines = _remedy_lines(remedies)
     if money_recovered is None:
         money_recovered = sum((line.amount or Decimal("0") for line in lines), Decimal("0"))
+    # 加倍赔偿 apart: the punitive lines' sum (None when the agreement has none), a part of the money recovered.
+    punitive = [line.amount or Decimal("0") for line in lines if line.kind in PUNITIVE_REMEDIES]
+    punitive_damages = sum(punitive, Decimal("0")) if punitive else None
     terms = terms.strip() or _terms_from(lines)
     with transaction.atomic():
-        case = transitions.resolve(case_id=case_id, actor=actor, terms=terms, money_recovered=money_recovered)
+        case = transitions.resolve(
+            case_id=case_id, actor=actor, terms=terms, money_recovered=money_recovered,
+            punitive_damages=punitive_damages,
+        )
         for line in lines:
             line.case = case
             line.full_clean()
@@ -109,6 +115,8 @@ def _issue_agreement(case, lines, actor):
         ("调解员", person_name(case.mediator or actor)),
         ("挽回经济损失", f"{amount_in_words(case.money_recovered or 0)}（{amount_in_figures(case.money_recovered or 0)}）"),
     ]
+    if case.punitive_damages:
+        fields.append(("其中加倍赔偿", f"{amount_in_words(case.punitive_damages)}（{amount_in_figures(case.punitive_damages)}）"))
     return document_issue(case=case, kind=DocumentKind.AGREEMENT, text=text, fields=fields, actor=actor)
 
 
