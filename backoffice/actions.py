@@ -92,6 +92,10 @@ def _extendable(case, user):
     )
 
 
+def _report_part_to_refer(case, user):
+    return bool(case.report_text.strip()) and case.report_referred_on is None
+
+
 def _report_waiting_for_reply(case, user):
     return GovernmentReport.objects.filter(escalation__case=case, reply="").exists()
 
@@ -110,6 +114,10 @@ ACTIONS = [
     CaseAction(
         "supplement_received", _("Material received"), forms.SupplementReceivedForm,
         cases.case_supplement_received, permission="cases.screen_case", offered=_waiting_for_material,
+    ),
+    CaseAction(
+        "refer_report", _("Refer the report (举报) to the regulator"), forms.ReportReferForm,
+        cases.case_report_refer, permission="cases.screen_case", offered=_report_part_to_refer,
     ),
     CaseAction("reject", _("Reject"), forms.RejectForm, cases.case_reject, "danger", transition="reject"),
     # transfer sheet and the business's answer

@@ -241,6 +241,17 @@ class TerminateForm(CaseForm, TerminateBaseForm):
             self.fields["channel"].initial = ground.advised_channel
 
 
+class ReportReferForm(forms.Form):
+    regulator = forms.CharField(
+        label=_("Referred to"), max_length=200, initial="市场监督管理部门（12315）",
+        help_text=_("The department competent for the reported violation."),
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
 class MediationExtendForm(CaseForm):
     consumer_consent_on = forms.DateField(label=_("Consumer consented on"), widget=DateInput)
     consumer_consent_method = forms.ChoiceField(label=_("Consumer's consent given"), choices=ConsentMethod.choices)

@@ -452,6 +452,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # A 举报 (report of a violation) filed with the complaint is a separate matter (暂行办法 art. 7): recorded apart
+    # and referred to the regulator (cases.services.case_report_refer); the complaint goes its own way.
+    report_text = models.TextField(
+        _("report (举报) filed with the complaint"), blank=True,
+        help_text=_("A violation the consumer reports for the regulator to investigate; handled apart from the complaint."),
+    )
+    report_referred_to = models.CharField(_("report referred to"), max_length=200, blank=True)
+    report_referred_on = models.DateField(_("report referred on"), null=True, blank=True)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -671,6 +679,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         required = {
             _("consumer's name"): self.consumer_id and self.consumer.name,
             _("consumer's phone"): self.consumer_id and self.consumer.phone,
+            # 暂行办法 art. 9(1): 投诉人的姓名、电话号码、通讯地址.
+            _("consumer's address"): self.consumer_id and self.consumer.address.strip(),
             _("business"): self.business_id,
             _("goods or service"): self.product,
             _("date of purchase"): self.purchased_on,
@@ -678,6 +688,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
             _("facts"): self.facts,
             _("demand"): self.demand,
         }
+        agent = getattr(self, "agent", None) if self.pk else None
+        if agent is not None:  # 暂行办法 art. 10: the power of attorney and the agent's proof of identity
+            required[_("agent's ID number")] = agent.id_number.strip()
+            required[_("power of attorney (授权委托书)")] = bool(agent.power_of_attorney)
         return [str(label) for label, present in required.items() if not present]
 
     @property
@@ -907,6 +921,38 @@ class MediationExtension(models.Model):
 
     def __str__(self):
         return f"+{self.days} ({self.case})"
+
+
+def power_of_attorney_upload_to(instance, filename):
+    return f"agents/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+
+
+class Agent(models.Model):
+    """The consumer's agent (委托代理人) who files for them: proof of identity and the signed power of attorney
+    (授权委托书) are required (暂行办法 art. 10). Written by cases.services (case_register / case_agent_set)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agent", verbose_name=_("case"))
+    name = models.CharField(_("agent's name"), max_length=100)
+    id_number = models.CharField(_("agent's ID number"), max_length=30)
+    phone = models.CharField(_("agent's phone"), max_length=30, blank=True)
+    relationship = models.CharField(_("relationship to the consumer"), max_length=100, blank=True)
+    power_of_attorney = models.FileField(
+        _("power of attorney (授权委托书)"), upload_to=power_of_attorney_upload_to, max_length=255,
+        validators=[validate_evidence_file],
+    )
+    power_of_attorney_content_type = models.CharField(max_length=100, editable=False, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agent (委托代理人)")
+        verbose_name_plural = _("agents (委托代理人)")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
 
 
 def evidence_upload_to(instance, filename):

@@ -21,6 +21,7 @@ from . import deadlines, ladder, transitions
 from .choices import MEDIATION_LIMIT_STATES, OPEN_STATES, PauseKind
 from .documents import document_issue
 from .models import (
+    Agent,
     Business,
     Case,
     CaseNote,
@@ -44,9 +45,12 @@ def _resolve_actor(actor):
 
 
 def case_register(
-    *, actor=None, consumer: dict, business: Business | None, reason: str = "", **fields
+    *, actor=None, consumer: dict, business: Business | None, reason: str = "", agent: dict | None = None, **fields
 ) -> Case:
-    """Register a complaint received by any channel; it waits in `submitted` for screening."""
+    """Register a complaint received by any channel; it waits in `submitted` for screening.
+
+    ``agent``: the consumer's agent (委托代理人) filing for them — name, id_number, phone, relationship and the
+    uploaded power_of_attorney (授权委托书), each file checked by content like evidence."""
     actor = _resolve_actor(actor)
     with transaction.atomic():
         person = Consumer(**consumer)
@@ -58,6 +62,57 @@ def case_register(
         case.set_due_dates(deadlines.case_due_dates(case, pauses=()))
         case.full_clean(exclude=["state"])
         transitions.save_case(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
+        if agent:
+            _agent_save(case, agent, actor)
+    return case
+
+
+def _agent_save(case, data: dict, actor) -> Agent:
+    """The agent with the power of attorney: both the agent's ID and the signed 授权委托书 are required (暂行办法
+    art. 10); the file goes through the evidence checks (size, real type by content)."""
+    upload = data.get("power_of_attorney")
+    errors = {}
+    if not (data.get("name") or "").strip():
+        errors["agent_name"] = _("Enter the agent's name.")
+    if not (data.get("id_number") or "").strip():
+        errors["agent_id_number"] = _("Enter the agent's ID number.")
+    if not upload:
+        errors["agent_power_of_attorney"] = _("Upload the signed power of attorney (授权委托书).")
+    if errors:
+        raise ValidationError(errors)
+    validate_evidence_file(upload)
+    agent = Agent(
+        case=case, name=data["name"].strip(), id_number=data["id_number"].strip(),
+        phone=(data.get("phone") or "").strip(), relationship=(data.get("relationship") or "").strip(),
+        power_of_attorney=upload, power_of_attorney_content_type=sniff_mime_type(upload),
+    )
+    return save_audited(agent, actor, reason=record_text(gettext_lazy("Filed by an agent with a power of attorney")))
+
+
+def case_report_refer(*, case_id: int, actor, regulator: str, note: str = "") -> Case:
+    """Refer the 举报 part of a complaint to the regulator (暂行办法 art. 7: complaint and report are handled
+    apart); the complaint itself is unaffected."""
+    require_perm(actor, "cases.screen_case")
+    if not regulator.strip():
+        raise ValidationError(_("Name the department the report is referred to."))
+    with transaction.atomic():
+        case = transitions.lock_case(case_id)
+        if not case.report_text.strip():
+            raise ValidationError(_("This complaint carries no report (举报) to refer."))
+        if case.report_referred_on:
+            raise ValidationError(
+                _("The report was already referred to %(to)s on %(day)s.")
+                % {"to": case.report_referred_to, "day": case.report_referred_on}
+            )
+        case.report_referred_to, case.report_referred_on = regulator.strip(), today()
+        transitions.save_case(
+            case,
+            actor=actor,
+            reason=record_text(
+                gettext_lazy("Report (举报) referred to %(to)s. %(note)s"), to=case.report_referred_to, note=note
+            ),
+            update_fields=["report_referred_to", "report_referred_on", "updated_at"],
+        )
     return case
 
 
