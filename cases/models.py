@@ -307,6 +307,17 @@ class RuleSet(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self._refuse_changes_in_use()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end cannot come before the start.")})
+        if self.extension_days and not self.extension_article:
+            raise ValidationError({"extension_article": _("Cite the article that allows the extension.")})
+        self._refuse_changes_in_use()
+
+    def _refuse_changes_in_use(self):
         if self.pk is not None and self.in_use:
             stored = type(self).objects.filter(pk=self.pk).values(*RULE_PERIOD_FIELDS, "effective_from").get()
             changed = [name for name, value in stored.items() if getattr(self, name) != value]
@@ -319,13 +330,6 @@ class RuleSet(models.Model):
                     % {"rules": self.name},
                     code="rule_set_in_use",
                 )
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.effective_to and self.effective_to < self.effective_from:
-            raise ValidationError({"effective_to": _("The end cannot come before the start.")})
-        if self.extension_days and not self.extension_article:
-            raise ValidationError({"extension_article": _("Cite the article that allows the extension.")})
 
     def period(self, kind) -> RulePeriod:
         kind = PeriodKind(kind)

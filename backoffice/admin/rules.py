@@ -2,8 +2,7 @@
 under one), and what the case page shows of them: each due date with its rule and article, the extensions by
 consent."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +16,7 @@ from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 
 @admin.register(RuleSet)
 class RuleSetAdmin(ReadOnlyHistoryAdmin):
-    list_display = [
-        "name", "region", "effective_from", "effective_to", "is_active", "acceptance_days", "handling_days",
-        "answer_days", "mediation_days", "mediation_unit", "extension_days",
-    ]
+    list_display = ["name", "region", "effective_from", "effective_to", "is_active", "mediation_summary"]
     list_filter = ["is_active", "region"]
     list_select_related = ["region"]
     search_fields = ["name", "law", "code"]
@@ -50,12 +46,10 @@ class RuleSetAdmin(ReadOnlyHistoryAdmin):
             return [*RULE_PERIOD_FIELDS, "code", "effective_from"]
         return []
 
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        try:
-            super().save_model(request, obj, form, change)
-        except ValidationError as exc:  # a race with an acceptance: say so instead of a 500
-            messages.error(request, " ".join(exc.messages))
+    @admin.display(description=_("Mediation time limit"))
+    def mediation_summary(self, obj):
+        text = _period_text(obj, PeriodKind.MEDIATION)
+        return f"{text} +{obj.extension_days}" if obj.extension_days else text
 
     def has_delete_permission(self, request, obj=None):
         return False  # a rule set is a record of what the association followed: end it (effective to) instead

@@ -465,6 +465,7 @@ class Demo:
                 consumer={"name": person[0], "phone": person[1], "address": "示范市幸福路9号"},
                 business={"name": business.name, "address": business.address},
                 agent={"name": f"{person[0][0]}建国", "id_number": "310101196805051234", "phone": "13900009999",
+                       "relationship": "父亲",
                        "power_of_attorney": _power_of_attorney(person[0], f"{person[0][0]}建国")},
                 report_text="该机构在招生宣传中承诺“不过全额退款”，涉嫌虚假宣传，请求市场监管部门查处。",
                 product=product, purchased_on=timezone.localdate() - timedelta(days=40), amount_paid=Decimal(amount),
