@@ -94,7 +94,7 @@ def test_a_ground_advising_this_association_is_refused_by_validation():
     from django.core.exceptions import ValidationError
 
     ground = RejectionGround(code="X1", label_zh="x", label_en="x", source="local", advised_channel="association")
-    with pytest.raises(ValidationError, match="other than this association"):
+    with pytest.raises(ValidationError, match="请建议本会调解以外的其他途径"):
         ground.full_clean()
 
 
@@ -102,7 +102,7 @@ def test_an_inactive_ground_is_refused_by_the_service(make_case, mediator):
     from django.core.exceptions import ValidationError
 
     case = make_case()
-    with pytest.raises(ValidationError, match="no longer in use"):
+    with pytest.raises(ValidationError, match="已停用"):
         services.case_reject(
             case_id=case.pk, actor=mediator, grounds=[RejectionGround.objects.get(code="AR07")], explanation="x"
         )

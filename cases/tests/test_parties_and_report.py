@@ -86,10 +86,10 @@ def test_a_report_is_referred_to_the_regulator_once(make_case, mediator, busines
     case.refresh_from_db()
     assert (case.report_referred_to, case.report_referred_on) == ("示范市市场监督管理局", date(2026, 6, 15))
     assert case.state == "submitted"  # the complaint goes its own way
-    with pytest.raises(ValidationError, match="already referred"):
+    with pytest.raises(ValidationError, match="举报已于2026-06-15移送"):
         services.case_report_refer(case_id=case.pk, actor=mediator, regulator="x")
     plain = make_case()
-    with pytest.raises(ValidationError, match="no report"):
+    with pytest.raises(ValidationError, match="没有可移送的举报"):
         services.case_report_refer(case_id=plain.pk, actor=mediator, regulator="x")
 
 

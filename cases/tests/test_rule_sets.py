@@ -83,7 +83,7 @@ def test_zhejiang_accepts_in_5_working_days_and_the_business_answers_in_5():
 
 def test_no_rule_set_in_force_is_a_clear_error():
     RuleSet.objects.update(is_active=False)
-    with pytest.raises(deadlines.NoRuleSetError, match="No rule set is in force"):
+    with pytest.raises(deadlines.NoRuleSetError, match="没有生效的规则集"):
         deadlines.rules_in_force(FILED)
 
 
@@ -121,7 +121,7 @@ def test_a_rule_set_a_case_was_accepted_under_is_frozen(make_case):
     case = make_case("accepted")
     zanxing = case.rule_set
     zanxing.mediation_days = 60
-    with pytest.raises(ValidationError, match="cannot change"):
+    with pytest.raises(ValidationError, match="不得修改"):
         zanxing.save()
     zanxing.refresh_from_db()
     zanxing.effective_to = date(2026, 12, 31)  # ending it is allowed
@@ -152,19 +152,19 @@ def test_shanghai_extension_by_consent_records_both_consents_and_moves_the_limit
     assert "第五十六条" in extension.article
     assert "第五十六条" in deadlines.citations(case)["mediation_due_on"]
     assert "30" in case.history.first().history_change_reason
-    with pytest.raises(ValidationError, match="already extended"):
+    with pytest.raises(ValidationError, match="已经双方同意延长过"):
         _extend(case, mediator)
 
 
 def test_extension_refused_where_the_rules_allow_none_or_consent_is_missing(make_case, mediator, business_user):
     case = make_case("mediating")  # 暂行办法: no extension
-    with pytest.raises(ValidationError, match="allow no extension"):
+    with pytest.raises(ValidationError, match="不允许经同意延长调解"):
         _extend(case, mediator, consumer_consent_on=date(2026, 6, 15), business_consent_on=date(2026, 6, 15))
     use_only("shanghai-2014")
     shanghai_case = make_case("mediating")
-    with pytest.raises(ValidationError, match="consumer consented"):
+    with pytest.raises(ValidationError, match="请登记消费者同意的日期"):
         _extend(shanghai_case, mediator, consumer_consent_on=None)
-    with pytest.raises(ValidationError, match="between the filing and today"):
+    with pytest.raises(ValidationError, match="同意日期须在受理日至今天之间"):
         _extend(shanghai_case, mediator, consumer_consent_on=date(2026, 6, 15), business_consent_on=date(2026, 7, 1))
     with pytest.raises(PermissionDenied):
         _extend(shanghai_case, business_user, consumer_consent_on=date(2026, 6, 15),

@@ -160,7 +160,7 @@ def _terminate(case, mediator, code, channel="court"):
 
 def test_t13_is_refused_before_the_mediation_limit_and_nothing_is_saved(make_case, mediator):
     case = make_case("mediating")  # filed 2026-06-15: 45 working days -> the limit lies in August
-    with pytest.raises(ValidationError, match="T13 needs the mediation time limit to have passed"):
+    with pytest.raises(ValidationError, match="理由T13须在调解期限届满后适用"):
         _terminate(case, mediator, "T13")
     case.refresh_from_db()
     assert case.state == "mediating" and not case.documents.filter(kind="termination").exists()
@@ -175,7 +175,7 @@ def test_t13_is_accepted_past_the_limit(make_case, mediator, time_machine):
 
 def test_t04_only_with_an_appraisal_in_dispute(make_case, mediator):
     case = make_case("mediating")
-    with pytest.raises(ValidationError, match="no appraisal under way"):
+    with pytest.raises(ValidationError, match="本案没有进行中的鉴定"):
         _terminate(case, mediator, "T04")
     in_appraisal = make_case("appraisal")
     _terminate(in_appraisal, mediator, "T04")
@@ -184,8 +184,8 @@ def test_t04_only_with_an_appraisal_in_dispute(make_case, mediator):
 
 def test_an_old_ground_and_the_association_s_own_channel_are_refused(make_case, mediator):
     case = make_case("mediating")
-    with pytest.raises(ValidationError, match="no longer in use"):
+    with pytest.raises(ValidationError, match="已停用"):
         _terminate(case, mediator, "T06")
-    with pytest.raises(ValidationError, match="other than this association"):
+    with pytest.raises(ValidationError, match="请建议本会调解以外的其他途径"):
         _terminate(case, mediator, "T16", channel="association")
     _terminate(case, mediator, "T16", channel="administrative")
