@@ -949,7 +949,7 @@ class MediationExtension(models.Model):
 
 
 def power_of_attorney_upload_to(instance, filename):
-    return f"agents/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+    return stored_name(f"agents/{timezone.now():%Y/%m}/{instance.case_id}", instance.power_of_attorney_content_type)
 
 
 class Agent(models.Model):

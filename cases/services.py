@@ -84,7 +84,7 @@ def _agent_save(case, data: dict, actor) -> Agent:
     agent = Agent(
         case=case, name=data["name"].strip(), id_number=data["id_number"].strip(),
         phone=(data.get("phone") or "").strip(), relationship=(data.get("relationship") or "").strip(),
-        power_of_attorney=upload, power_of_attorney_content_type=sniff_mime_type(upload),
+        power_of_attorney=upload, power_of_attorney_content_type=detected_type(upload),
     )
     return save_audited(agent, actor, reason=record_text(gettext_lazy("Filed by an agent with a power of attorney")))
 
