@@ -33,7 +33,7 @@ from .models import (
 )
 from .numbering import next_number
 from .users import get_system_user, person_name
-from .validators import sniff_mime_type, validate_evidence_file
+from .validators import detected_type, validate_evidence_file
 
 
 def _resolve_actor(actor):
@@ -84,7 +84,7 @@ def _agent_save(case, data: dict, actor) -> Agent:
     agent = Agent(
         case=case, name=data["name"].strip(), id_number=data["id_number"].strip(),
         phone=(data.get("phone") or "").strip(), relationship=(data.get("relationship") or "").strip(),
-        power_of_attorney=upload, power_of_attorney_content_type=sniff_mime_type(upload),
+        power_of_attorney=upload, power_of_attorney_content_type=detected_type(upload),
     )
     return save_audited(agent, actor, reason=record_text(gettext_lazy("Filed by an agent with a power of attorney")))
 
@@ -397,7 +397,7 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
     """Store an uploaded file after checking its size and its real type (by content)."""
     if item.pk is None:
         validate_evidence_file(item.file)
-        item.content_type = sniff_mime_type(item.file)
+        item.content_type = detected_type(item.file)
         item.size = item.file.size
         item.uploaded_by = item.uploaded_by or actor
     with transaction.atomic():

@@ -79,6 +79,17 @@ def test_a_second_run_changes_nothing(demo):
     assert Case.objects.count() == before
 
 
+def test_the_demo_staff_have_real_names_and_phones(demo):
+    from django.contrib.auth import get_user_model
+
+    from accounts.people import display_name, staff_phone
+
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).select_related("staff_profile")
+    assert staff.count() >= 4
+    for user in staff:
+        assert display_name(user) != user.username and staff_phone(user), user
+
+
 def test_the_demo_shows_the_rules_claims_and_parties_of_issue_11(demo):
     """The demo follows the 上海 rule set, and walks an extension by consent, a punitive-damages agreement and a
     complaint filed by an agent with a 举报 referred on."""
