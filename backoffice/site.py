@@ -1,0 +1,12 @@
+"""The staff admin site: Django's, with the workbench (backoffice.workbench) as its home page."""
+
+from django.contrib.admin import AdminSite
+
+
+class StaffAdminSite(AdminSite):
+    index_template = "admin/workbench.html"
+
+    def index(self, request, extra_context=None):
+        from .workbench import workbench
+
+        return super().index(request, {**workbench(request.user), **(extra_context or {})})
