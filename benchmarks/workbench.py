@@ -358,11 +358,10 @@ def main(argv):
     if not args.reuse:
         print(f"Filling {args.database_url} with {args.cases:,} cases …", flush=True)
         fill(args.cases, today=today)
-    try:
-        from reports.totals import monthly_totals_rebuild
-    except ImportError:
-        monthly_totals_rebuild = None
-    if monthly_totals_rebuild is not None and not args.reuse:
+    from reports.models import MonthlyTotal
+    from reports.totals import monthly_totals_rebuild
+
+    if not args.reuse or not MonthlyTotal.objects.exists():
         started = time.perf_counter()
         monthly_totals_rebuild()
         print(f"  monthly totals built in {time.perf_counter() - started:.1f} s", flush=True)

@@ -7,8 +7,8 @@ What a search term is decides which index answers it (no UPPER(...) LIKE over jo
 - 4 or more digits: any part of the consumer's phone (a trigram index on PostgreSQL, migration cases 0012);
 - words: the consumer's name (exact or its beginning), the business's name (any part; a trigram index on
   UPPER(name)), and the goods and facts: Case.search_words holds their words as jieba cuts them, matched by
-  PostgreSQL full text (`to_tsvector('simple', search_words)`, a GIN index) and ranked by ts_rank; SQLite looks
-  for each word in them with LIKE.
+  PostgreSQL full text (the generated column search_vector = to_tsvector('simple', search_words), a GIN index)
+  and ranked by ts_rank; SQLite looks for each word in them with LIKE.
 The small sets (consumers, businesses) are looked up first and capped, so the case query is one bitmap OR of
 indexed conditions.
 """
@@ -33,6 +33,10 @@ MATCH_CAP = 500
 # A consumer's finished case counts as "recent" for the duplicate warning this many days after its receipt.
 DUPLICATE_RECENT_DAYS = 180
 
+# A search that finds more cases than this lists the newest first instead of ranking them all (ranking reads
+# every match; the newest ones come straight off the received_at index).
+SEARCH_RANK_LIMIT = 1000
+
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
 _jieba = None
 
@@ -48,10 +52,13 @@ def _segmenter():
     return _jieba
 
 
-def words(text: str) -> list[str]:
-    """The words of a text as jieba cuts them for search (long words and their parts), lower case, each once."""
+def words(text: str, *, parts=True) -> list[str]:
+    """The words of a text as jieba cuts them, lower case, each once; with `parts` (what is stored) long words
+    and also their parts, without (what is searched for) the words alone, so a search does not ask for a word
+    and its own parts as if they were independent."""
     seen = {}
-    for word in _segmenter().cut_for_search(text or ""):
+    segmenter = _segmenter()
+    for word in segmenter.cut_for_search(text or "") if parts else segmenter.cut(text or ""):
         word = _PUNCTUATION.sub("", word).lower()
         if word:
             seen.setdefault(word, None)
@@ -65,7 +72,8 @@ def text_words(product: str, facts: str) -> str:
 
 # --- the search ------------------------------------------------------------------------------------------------
 
-TSVECTOR = "to_tsvector('simple'::regconfig, cases_case.search_words)"
+# PostgreSQL keeps to_tsvector('simple', search_words) in a generated column with its GIN index (migration 0013).
+TSVECTOR = "cases_case.search_vector"
 
 
 def may_search_id_numbers(user) -> bool:
@@ -103,7 +111,7 @@ def search_cases(queryset, term: str, *, user):
     )
     businesses = list(Business.objects.filter(name__icontains=term).values_list("pk", flat=True)[:MATCH_CAP])
     found = Q(consumer__in=consumers) | Q(business__in=businesses)
-    query_words = words(term)
+    query_words = words(term, parts=False)
     if connection.vendor == "postgresql" and query_words:
         tsquery = "plainto_tsquery('simple'::regconfig, %s)"
         text = " ".join(query_words)
@@ -115,6 +123,15 @@ def search_cases(queryset, term: str, *, user):
     for word in query_words or [term.lower()]:
         text_match &= Q(search_words__contains=word)
     return queryset.filter(found | text_match).annotate(search_rank=_person_bonus(consumers, businesses))
+
+
+def search_cases_ordered(queryset, term: str, *, user):
+    """The search as a list shows it: ranked when it finds few enough cases to rank them all, else the newest
+    first (SEARCH_RANK_LIMIT)."""
+    found = search_cases(queryset, term, user=user)
+    if found.order_by().values("pk")[: SEARCH_RANK_LIMIT + 1].count() <= SEARCH_RANK_LIMIT:
+        return found.order_by("-search_rank", "-received_at", "-pk")
+    return found.order_by("-received_at", "-pk")
 
 
 def _person_bonus(consumers, businesses):
@@ -150,3 +167,22 @@ def possible_duplicates(case, *, limit=5):
         .select_related("consumer")
         .order_by(F("received_at").desc())[:limit]
     )
+
+
+def duplicate_exists():
+    """For a list of complaints (the screening queue): the id of one other open or recent case of the same
+    consumer (same phone) against the same business, or None; a subquery per row, on the indexes of
+    business and consumer phone."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Case
+
+    since = timezone.now() - timedelta(days=DUPLICATE_RECENT_DAYS)
+    others = (
+        Case.objects.filter(business_id=OuterRef("business_id"), consumer__phone=OuterRef("consumer__phone"))
+        .filter(Q(state__in=OPEN_STATES) | Q(received_at__gte=since))
+        .exclude(pk=OuterRef("pk"))
+        .order_by("-received_at")
+        .values("pk")[:1]
+    )
+    return Subquery(others)

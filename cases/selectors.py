@@ -63,7 +63,8 @@ def work_counts(queryset, today: date | None = None, *, by_mediator: bool = Fals
     """The count of each WORK queue among `queryset`'s open cases: a dict, or with `by_mediator` a list of dicts
     with `mediator` (id, None for nobody), the busiest first. One query either way."""
     today = today or timezone.localdate()
-    counts = {w.key: Count("pk", filter=w.q(today)) for w in WORK}
+    # COUNT(state), never NULL: unlike COUNT(id) it is answered from the index alone (case_open_work_idx).
+    counts = {w.key: Count("state", filter=w.q(today)) for w in WORK}
     queryset = queryset.filter(state__in=OPEN_STATES).order_by()
     if not by_mediator:
         return queryset.aggregate(**counts)

@@ -44,7 +44,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.CAP + 1].count()
+        # Neither the order nor annotations (a search's rank) matter for counting.
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
 
     @property
     def capped(self) -> bool:

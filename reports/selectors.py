@@ -526,8 +526,17 @@ def _trend_from_totals(period: Period, rows) -> list[dict]:
 
 def month_figures(today: date | None = None) -> dict:
     """This month so far, for the workbench: the summary of the statistics (from the monthly totals)."""
+    from .models import MonthlyTotal
+    from .totals import COUNTS, refresh
+
     today = today or timezone.localdate()
     period = Period(today.replace(day=1), today)
-    grouped = _from_totals(period, today)
-    summary = grouped["summary"] if grouped else period.cases().aggregate(**_aggregates(period, today))
-    return {"period": period, **_with_rates(summary)}
+    if {f.key for f in FIGURES} != TOTALLED:
+        return {"period": period, **_with_rates(period.cases().aggregate(**_aggregates(period, today)))}
+    refresh()
+    sums = {name: Sum(name) for name in COUNTS}
+    row = MonthlyTotal.objects.filter(month=period.start, dimension="all").aggregate(**sums)
+    late_open = Case.objects.filter(
+        period.filed, outcome_on__isnull=True, due_on__lt=today, pause_kind="", state__in=HANDLING_STATES
+    ).count()
+    return {"period": period, **_with_rates(_totalled_row(row, late_open))}

@@ -6,13 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cases import services
@@ -30,7 +30,13 @@ from cases.models import (
     RejectionGround,
     TerminationGround,
 )
-from cases.search import possible_duplicates, search_cases
+from cases.search import (
+    SEARCH_RANK_LIMIT,
+    duplicate_exists,
+    possible_duplicates,
+    search_cases,
+    search_cases_ordered,
+)
 from cases.selectors import case_deadline, next_step
 from cases.users import person_name
 from core.admin import CappedCountPaginator, ReadOnlyHistoryAdmin, WrittenByServices
@@ -39,6 +45,7 @@ from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders
+from .badges import deadline_badge
 from .base import ReassignMixin
 from .filters import BusinessAutocompleteFilter, MediatorFilter, WorkFilter
 
@@ -395,6 +402,45 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    # Inlines that only show records are left out while the case has none: one EXISTS query for them all
+    # instead of one query each (the case page's query budget, backoffice/tests/test_case_page_queries.py).
+    ALWAYS_SHOWN = (EvidenceInline, CaseNoteInline)
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        if obj is None:
+            return instances
+        if request.method == "POST":  # the formsets the page was rendered with
+            return [i for i in instances if self._posted(request, i, obj)]
+        present = self._records_present(obj, instances)
+        return [i for i in instances if isinstance(i, self.ALWAYS_SHOWN) or present.get(self._key(i), True)]
+
+    @staticmethod
+    def _key(inline):
+        return f"has_{inline.model._meta.model_name}"
+
+    def _records_present(self, obj, instances):
+        checks = {}
+        for inline in instances:
+            if isinstance(inline, self.ALWAYS_SHOWN):
+                continue
+            fk = getattr(inline, "fk_name", None) or next(
+                (f.name for f in inline.model._meta.get_fields()
+                 if getattr(f, "related_model", None) is Case and (f.many_to_one or f.one_to_one)
+                 and f.concrete), None
+            )
+            if fk:
+                checks[self._key(inline)] = Exists(inline.model._default_manager.filter(**{fk: OuterRef("pk")}))
+        if not checks:
+            return {}
+        return Case.objects.filter(pk=obj.pk).values(**checks).first() or {}
+
+    @staticmethod
+    def _posted(request, inline, obj):
+        formset = inline.get_formset(request, obj)
+        prefix = formset.get_default_prefix()
+        return any(key.startswith(f"{prefix}-") and key.endswith("TOTAL_FORMS") for key in request.POST)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mediator":
             kwargs["queryset"] = mediator_choices()
@@ -430,11 +476,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("state and deadline"), ordering="state")
     def state_badge(self, obj):
-        return mark_safe(  # a template of ours, which escapes what it shows
-            render_to_string(
-                "admin/cases/case/deadline_badge.html", {"case": obj, "deadline": case_deadline(obj, self._today)}
-            )
-        )
+        return deadline_badge(obj, case_deadline(obj, self._today), next_step(obj, self._today))
 
     @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
     def mediator_display(self, obj):
@@ -442,7 +484,13 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):
-        return f"{obj.consumer.name} {obj.consumer.masked_phone}"
+        text = f"{obj.consumer.name} {obj.consumer.masked_phone}"
+        if getattr(obj, "duplicate_of", None):
+            return format_html(
+                '{} <a class="case-badge case-due-warning case-duplicate" href="{}">{}</a>', text,
+                reverse("admin:cases_case_change", args=[obj.duplicate_of]), _("another case"),
+            )
+        return text
 
     @admin.display(description=_("received on"), ordering="received_at")
     def received_on(self, obj):
@@ -519,6 +567,34 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
             ),
         ] + super().get_urls()
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """At intake: say at once when the same consumer already has a case against this business."""
+        self._warn_duplicates(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _warn_duplicates(self, request, case):
+        others = list(possible_duplicates(case))
+        if others:
+            links = format_html_join(
+                "；", '<a href="{}">{}</a>',
+                ((reverse("admin:cases_case_change", args=[o.pk]), o) for o in others),
+            )
+            messages.warning(
+                request,
+                format_html(
+                    "{} {}", _("The same consumer (phone or ID number) has another open or recent case against "
+                               "this business:"), links,
+                ),
+            )
+
+    def get_queryset(self, request):
+        # The case page and the list read the consumer, the business and the mediator: one query for all four.
+        queryset = super().get_queryset(request).select_related("consumer", "business", "mediator")
+        if request.resolver_match and request.resolver_match.url_name == "cases_case_changelist":
+            if request.GET.get("work") == "screening" or request.GET.get("state__exact") == "submitted":
+                queryset = queryset.annotate(duplicate_of=duplicate_exists())  # the screening queue only
+        return queryset
+
     # --- search ----------------------------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
@@ -526,10 +602,15 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         chosen to sort by; never duplicates."""
         if not search_term.strip():
             return queryset, False
-        found = search_cases(queryset, search_term, user=request.user)
-        if ORDER_VAR not in request.GET:
-            found = found.order_by("-search_rank", "-received_at", "-pk")
-        return found, False
+        if ORDER_VAR in request.GET:
+            return search_cases(queryset, search_term, user=request.user), False
+        return search_cases_ordered(queryset, search_term, user=request.user), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        if request.GET.get("q", "").strip():
+            paginator.CAP = SEARCH_RANK_LIMIT  # a search is for finding, not for counting
+        return paginator
 
 
     @property
@@ -608,6 +689,45 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    # Inlines that only show records are left out while the case has none: one EXISTS query for them all
+    # instead of one query each (the case page's query budget, backoffice/tests/test_case_page_queries.py).
+    ALWAYS_SHOWN = (EvidenceInline, CaseNoteInline)
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        if obj is None:
+            return instances
+        if request.method == "POST":  # the formsets the page was rendered with
+            return [i for i in instances if self._posted(request, i, obj)]
+        present = self._records_present(obj, instances)
+        return [i for i in instances if isinstance(i, self.ALWAYS_SHOWN) or present.get(self._key(i), True)]
+
+    @staticmethod
+    def _key(inline):
+        return f"has_{inline.model._meta.model_name}"
+
+    def _records_present(self, obj, instances):
+        checks = {}
+        for inline in instances:
+            if isinstance(inline, self.ALWAYS_SHOWN):
+                continue
+            fk = getattr(inline, "fk_name", None) or next(
+                (f.name for f in inline.model._meta.get_fields()
+                 if getattr(f, "related_model", None) is Case and (f.many_to_one or f.one_to_one)
+                 and f.concrete), None
+            )
+            if fk:
+                checks[self._key(inline)] = Exists(inline.model._default_manager.filter(**{fk: OuterRef("pk")}))
+        if not checks:
+            return {}
+        return Case.objects.filter(pk=obj.pk).values(**checks).first() or {}
+
+    @staticmethod
+    def _posted(request, inline, obj):
+        formset = inline.get_formset(request, obj)
+        prefix = formset.get_default_prefix()
+        return any(key.startswith(f"{prefix}-") and key.endswith("TOTAL_FORMS") for key in request.POST)
 
     def has_delete_permission(self, request, obj=None):
         return False
