@@ -52,7 +52,10 @@ def workbench(user) -> dict:
 def _supervisor(today) -> dict:
     rows = work_counts(Case.objects.all(), today, by_mediator=True)
     people = {
-        u.pk: u for u in get_user_model().objects.filter(pk__in=[r["mediator"] for r in rows if r["mediator"]])
+        u.pk: u
+        for u in get_user_model()
+        .objects.filter(pk__in=[r["mediator"] for r in rows if r["mediator"]])
+        .select_related("staff_profile")
     }
     totals = {w.key: sum(r[w.key] for r in rows) for w in WORK}
     totals["unassigned"] = sum(r["open"] for r in rows if r["mediator"] is None)
@@ -74,14 +77,15 @@ def _supervisor(today) -> dict:
         "association_unassigned": totals["unassigned"],
         "work_columns": WORK,
         "by_mediator": by_mediator,
-        "escalations": list(escalations.select_related("case", "business", "proposed_by")[:LIST_LIMIT]),
+        "escalations": list(escalations.select_related("case", "business")[:LIST_LIMIT]),
         "escalation_count": escalations.count(),
         "escalations_url": reverse("admin:mediation_escalation_changelist") + "?status__exact=proposed",
-        "queue_cases": list(
-            Case.objects.filter(queue.q(today))
-            .select_related("business", "mediator")
+        "queue_cases": [
+            (case, person_name(case.mediator) if case.mediator else "—")
+            for case in Case.objects.filter(queue.q(today))
+            .select_related("business", "mediator__staff_profile")
             .order_by("supervisor_queue_since", "pk")[:LIST_LIMIT]
-        ),
+        ],
         "queue_count": Case.objects.filter(queue.q(today)).count(),
         "queue_url": case_list_url(work="queue"),
         "month": month_figures(today),

@@ -276,7 +276,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "Case number, WS tracking number, consumer's name, any 4 or more digits of the phone, ID number, "
         "business, goods, or words of the facts."
     )
-    list_select_related = ["consumer", "business", "mediator"]
+    list_select_related = ["consumer", "business", "mediator__staff_profile"]
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_per_page = 50
@@ -589,7 +589,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
 
     def get_queryset(self, request):
         # The case page and the list read the consumer, the business and the mediator: one query for all four.
-        queryset = super().get_queryset(request).select_related("consumer", "business", "mediator")
+        queryset = super().get_queryset(request).select_related("consumer", "business", "mediator__staff_profile")
         if request.resolver_match and request.resolver_match.url_name == "cases_case_changelist":
             if request.GET.get("work") == "screening" or request.GET.get("state__exact") == "submitted":
                 queryset = queryset.annotate(duplicate_of=duplicate_exists())  # the screening queue only

@@ -36,7 +36,9 @@ class MediatorFilter(admin.SimpleListFilter):
     parameter_name = "mediator__id__exact"
 
     def lookups(self, request, model_admin):
-        return [("none", _("Nobody (unassigned)"))] + [(str(u.pk), person_name(u)) for u in mediator_choices()]
+        return [("none", _("Nobody (unassigned)"))] + [
+            (str(u.pk), person_name(u)) for u in mediator_choices().select_related("staff_profile")
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -9,7 +9,7 @@ import time_machine
 from cases.models import Case
 from mediation.models import FollowUp
 from reports.models import MonthlyTotal, StaleMonth
-from reports.selectors import Period, covered_by_totals, statistics
+from reports.selectors import FIGURES, Period, covered_by_totals, statistics
 from reports.totals import monthly_totals_rebuild
 
 from .test_statistics import TODAY, _at, fixture_cases, regions  # noqa: F401 (fixtures)
@@ -24,13 +24,19 @@ PERIODS = [
 ]
 
 
+KEYS = {f.key for f in FIGURES} | {"with_outcome", "money_recovered", "satisfaction", "resolution_rate",
+                                   "timely_rate", "follow_up_rate", "label"}
+
+
 def _figures(stats):
+    def only(row):
+        return {k: v for k, v in row.items() if k in KEYS}
+
     def rows(items, key):
-        return {str(r[key]): {k: v for k, v in r.items() if not k.startswith(("mediator__", "business__"))}
-                for r in items}
+        return {str(r[key]): only(r) for r in items}
 
     return {
-        "summary": stats.summary,
+        "summary": only(stats.summary),
         "nature": rows(stats.by_nature, "label"),
         "category": rows(stats.by_category, "label"),
         "business": rows(stats.by_business, "label"),
