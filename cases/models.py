@@ -439,6 +439,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "-received_at"], name="case_state_received_idx"),
             models.Index(fields=["mediator", "-received_at"], name="case_mediator_received_idx"),
             models.Index(fields=["business", "-received_at"], name="case_business_received_idx"),
+            # The statistics' "handled late" of the open cases (reports.selectors._late_open), from the index alone.
+            models.Index(
+                fields=["filed_on", "due_on"],
+                include=["nature", "category", "business", "mediator"],
+                name="case_running_filed_idx",
+                condition=Q(state__in=HANDLING_STATES, pause_kind="", outcome_on__isnull=True),
+            ),
             # The supervisors' queue on the workbench.
             models.Index(
                 fields=["supervisor_queue_since"],

@@ -55,6 +55,8 @@ WORK = [
     Work("open", _("All open"), "quiet"),
 ]
 QUEUES = {w.key: w for w in WORK}
+# The queues of cases by their due date: their lists show the most urgent first (case_open_due_idx).
+DUE_QUEUES = frozenset({"overdue", "today", "week"})
 QUEUES["unassigned"] = Work("unassigned", _("Unassigned"), "warning")
 QUEUES["queue"] = Work("queue", _("In the supervisors' queue"), "danger")
 

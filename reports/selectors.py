@@ -177,7 +177,7 @@ def statistics(
     number.
     """
     today = today or timezone.localdate()
-    grouped = None if live else _from_totals(period, today)
+    grouped = None if live else _from_totals(period, today, top=top)
     if grouped is None and connection.vendor == "postgresql":
         grouped = _one_pass(period, today)
     if grouped is None:
@@ -450,7 +450,7 @@ def covered_by_totals(period: Period, today: date) -> bool:
     return period.start.day == 1 and (period.end == last_day or period.end >= today) and period.start <= period.end
 
 
-def _from_totals(period: Period, today: date) -> dict | None:
+def _from_totals(period: Period, today: date, *, top: int | None = None) -> dict | None:
     """The grouped figures added up from the monthly totals, plus the live part of "handled late" (open cases past
     their due date); None when the period is not whole months or a figure is one the totals do not keep."""
     from .models import MonthlyTotal
@@ -481,8 +481,9 @@ def _from_totals(period: Period, today: date) -> dict | None:
         grouped["summary"] = _totalled_row({name: 0 for name in COUNTS}, 0)
     for dimension in BREAKDOWNS:
         grouped[dimension].sort(key=lambda r: (-r["received"], -r["accepted"], str(r.get(dimension) or "")))
+    if top is not None:
+        grouped["business"] = grouped["business"][:top]  # only those are shown: only those are named
     grouped["trend"] = _trend_from_totals(period, rows)
-    _name_groups(grouped)
     return grouped
 
 

@@ -37,7 +37,7 @@ from cases.search import (
     search_cases,
     search_cases_ordered,
 )
-from cases.selectors import case_deadline, next_step
+from cases.selectors import DUE_QUEUES, case_deadline, next_step
 from cases.users import person_name
 from core.admin import CappedCountPaginator, ReadOnlyHistoryAdmin, WrittenByServices
 
@@ -605,6 +605,12 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         if ORDER_VAR in request.GET:
             return search_cases(queryset, search_term, user=request.user), False
         return search_cases_ordered(queryset, search_term, user=request.user), False
+
+    def get_ordering(self, request):
+        """The queues by due date list the most urgent first (on the open-case due-date index)."""
+        if request.GET.get("work") in DUE_QUEUES:
+            return ["due_on", "pk"]
+        return super().get_ordering(request)
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
