@@ -466,7 +466,11 @@ def _from_totals(period: Period, today: date, *, top: int | None = None) -> dict
     sums["money_recovered"] = Sum("money_recovered")
     late_open = _late_open(period, today)
     grouped = {"summary": None, "nature": [], "category": [], "business": [], "mediator": []}
-    for row in rows.values("dimension", "key").annotate(**sums).order_by():
+    summed = rows.exclude(dimension="business").values("dimension", "key").annotate(**sums).order_by()
+    businesses = rows.filter(dimension="business").values("dimension", "key").annotate(**sums).order_by()
+    if top is not None:  # only those are shown: the database picks them
+        businesses = businesses.order_by("-received", "-accepted", "key")[:top]
+    for row in [*summed, *businesses]:
         dimension, key = row.pop("dimension"), row.pop("key")
         figures = _totalled_row(row, late_open.get((dimension, key), 0))
         if dimension == "all":
@@ -481,8 +485,6 @@ def _from_totals(period: Period, today: date, *, top: int | None = None) -> dict
         grouped["summary"] = _totalled_row({name: 0 for name in COUNTS}, 0)
     for dimension in BREAKDOWNS:
         grouped[dimension].sort(key=lambda r: (-r["received"], -r["accepted"], str(r.get(dimension) or "")))
-    if top is not None:
-        grouped["business"] = grouped["business"][:top]  # only those are shown: only those are named
     grouped["trend"] = _trend_from_totals(period, rows)
     return grouped
 
