@@ -374,7 +374,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The words of the goods and the facts (jieba), kept by save() for the full-text search (cases.search).
-    search_words = models.TextField(_("search words"), blank=True, default="", editable=False)
+    search_words = models.TextField(_("search words"), blank=True, default="", db_default="", editable=False)
 
     # The ladder fields are the sweep's bookkeeping; its record is reminders.CaseReminder (one row per step, by
     # the system user), which the audit trail shows. Kept here they would show up as changes made by whoever
