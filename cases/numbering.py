@@ -50,4 +50,8 @@ def tracking_number(case) -> str:
 
 
 def normalize_number(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()
+    """The one spelling of a number: no spaces, upper case, a WS number with its 8 digits (leading zeros)."""
+    number = re.sub(r"\s+", "", value or "").upper()
+    if match := TRACKING_NUMBER.fullmatch(number):
+        return f"WS{int(match.group(1)):08d}"
+    return number

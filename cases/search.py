@@ -77,8 +77,8 @@ TSVECTOR = "cases_case.search_vector"
 
 
 def may_search_id_numbers(user) -> bool:
-    """ID numbers are searched (and so confirmed) only by the staff who screen complaints."""
-    return user.has_perm("cases.screen_case")
+    """ID numbers are searched (and so confirmed) only by the staff who may read them in full."""
+    return user.has_perm("cases.view_consumer_id_number")
 
 
 def search_cases(queryset, term: str, *, user):

@@ -38,6 +38,8 @@ class MonthlyTotal(models.Model):
     satisfaction_count = models.PositiveIntegerField(default=0)
     satisfaction_sum = models.PositiveIntegerField(default=0)
     money_recovered = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    punitive_count = models.PositiveIntegerField(default=0)
+    punitive_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("monthly total")

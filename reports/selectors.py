@@ -8,6 +8,7 @@ Which date each figure uses:
 
 Definitions (what the case records, whatever its later state, so a closed case still counts as resolved):
 - resolved: an agreement was recorded (money_recovered is set only by `resolve`);
+- 加倍赔偿: resolved cases whose agreement has punitive damages (punitive_damages > 0), and their sum;
 - terminated: a termination ground is recorded; withdrawn: a withdrawal reason is recorded;
 - resolution rate = resolved ÷ accepted;
 - timely-handling rate = cases with an outcome on or before their handling due date ÷ (cases with an outcome +
@@ -31,7 +32,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import HANDLING_STATES, CaseState, Category, Nature
+from cases.choices import GOODS_CATEGORIES, HANDLING_STATES, SERVICE_CATEGORIES, CaseState, Category, Nature
 from cases.models import Business, Case, CaseRejectionGround, Region
 from mediation.models import FollowUp
 
@@ -114,6 +115,9 @@ def _aggregates(period: Period, today: date) -> dict:
     aggregates = {f.key: Count("pk", filter=figure_q(f.key, period, today)) for f in FIGURES}
     aggregates["with_outcome"] = Count("pk", filter=period.filed & Q(outcome_on__isnull=False))
     aggregates["money_recovered"] = Sum("money_recovered", filter=period.filed, default=Decimal("0"))
+    # 加倍赔偿 (中消协's reports): agreements with punitive damages, and their sum (part of the money recovered).
+    aggregates["punitive_count"] = Count("pk", filter=period.filed & Q(punitive_damages__gt=0))
+    aggregates["punitive_amount"] = Sum("punitive_damages", filter=period.filed, default=Decimal("0"))
     aggregates["satisfaction"] = Avg("follow_up__satisfaction", filter=period.filed & Q(follow_up__channel__in=RATED))
     return aggregates
 
@@ -123,6 +127,7 @@ CENT = Decimal("0.01")
 
 def _with_rates(row: dict) -> dict:
     row["money_recovered"] = _money(row["money_recovered"])
+    row["punitive_amount"] = _money(row["punitive_amount"])
     row["resolution_rate"] = _rate(row["resolved"], row["accepted"])
     row["timely_rate"] = _rate(row["timely"], row["timely"] + row["late"])
     row["follow_up_rate"] = _rate(row["followed_up"], row["with_outcome"])
@@ -442,6 +447,13 @@ CASE_LIST_COLUMNS = [
 
 TOTALLED = {"received", "rejected", "accepted", "resolved", "terminated", "withdrawn", "open", "timely", "late",
             "followed_up"}
+# Every aggregate the monthly totals can give (the live _aggregates must not have others, else the live path).
+TOTALLED_AGGREGATES = TOTALLED | {"with_outcome", "money_recovered", "satisfaction", "punitive_count",
+                                  "punitive_amount"}
+
+
+def _totals_know_every_figure(period: Period, today: date) -> bool:
+    return {f.key for f in FIGURES} == TOTALLED and set(_aggregates(period, today)) <= TOTALLED_AGGREGATES
 
 
 def covered_by_totals(period: Period, today: date) -> bool:
@@ -454,16 +466,15 @@ def _from_totals(period: Period, today: date, *, top: int | None = None) -> dict
     """The grouped figures added up from the monthly totals, plus the live part of "handled late" (open cases past
     their due date); None when the period is not whole months or a figure is one the totals do not keep."""
     from .models import MonthlyTotal
-    from .totals import COUNTS, refresh
+    from .totals import AMOUNTS, COUNTS, refresh
 
-    if not covered_by_totals(period, today) or {f.key for f in FIGURES} != TOTALLED:
+    if not covered_by_totals(period, today) or not _totals_know_every_figure(period, today):
         return None
     refresh()
     rows = MonthlyTotal.objects.filter(month__gte=period.start, month__lte=period.end)
     if period.region is not None:
         rows = rows.filter(region=period.region)
-    sums = {name: Sum(name) for name in COUNTS if name != "money_recovered"}
-    sums["money_recovered"] = Sum("money_recovered")
+    sums = {name: Sum(name) for name in [*COUNTS, *AMOUNTS]}
     late_open = _late_open(period, today)
     grouped = {"summary": None, "nature": [], "category": [], "business": [], "mediator": []}
     summed = rows.exclude(dimension="business").values("dimension", "key").annotate(**sums).order_by()
@@ -482,7 +493,7 @@ def _from_totals(period: Period, today: date, *, top: int | None = None) -> dict
             figures[dimension] = key
         grouped[dimension].append(figures)
     if grouped["summary"] is None:
-        grouped["summary"] = _totalled_row({name: 0 for name in COUNTS}, 0)
+        grouped["summary"] = _totalled_row({name: 0 for name in [*COUNTS, *AMOUNTS]}, 0)
     for dimension in BREAKDOWNS:
         grouped[dimension].sort(key=lambda r: (-r["received"], -r["accepted"], str(r.get(dimension) or "")))
     grouped["trend"] = _trend_from_totals(period, rows)
@@ -494,7 +505,8 @@ def _totalled_row(row, late_open) -> dict:
     row["late"] = (row.pop("late_done") or 0) + late_open
     row["satisfaction"] = sat_sum / sat_count if sat_count else None
     row["money_recovered"] = row.get("money_recovered") or Decimal("0")
-    for name in TOTALLED | {"with_outcome"}:
+    row["punitive_amount"] = row.get("punitive_amount") or Decimal("0")
+    for name in TOTALLED | {"with_outcome", "punitive_count"}:
         row[name] = row.get(name) or 0
     return row
 
@@ -530,16 +542,54 @@ def _trend_from_totals(period: Period, rows) -> list[dict]:
 def month_figures(today: date | None = None) -> dict:
     """This month so far, for the workbench: the summary of the statistics (from the monthly totals)."""
     from .models import MonthlyTotal
-    from .totals import COUNTS, refresh
+    from .totals import AMOUNTS, COUNTS, refresh
 
     today = today or timezone.localdate()
     period = Period(today.replace(day=1), today)
-    if {f.key for f in FIGURES} != TOTALLED:
+    if not _totals_know_every_figure(period, today):
         return {"period": period, **_with_rates(period.cases().aggregate(**_aggregates(period, today)))}
     refresh()
-    sums = {name: Sum(name) for name in COUNTS}
+    sums = {name: Sum(name) for name in [*COUNTS, *AMOUNTS]}
     row = MonthlyTotal.objects.filter(month=period.start, dimension="all").aggregate(**sums)
     late_open = Case.objects.filter(
         period.filed, outcome_on__isnull=True, due_on__lt=today, pause_kind="", state__in=HANDLING_STATES
     ).count()
     return {"period": period, **_with_rates(_totalled_row(row, late_open))}
+
+
+# --- the tables as 中消协's reports lay them out ----------------------------------------------------------------
+
+
+@dataclass
+class ShareTable:
+    """Complaints received by a vocabulary, every value in its fixed order (also those with none), with its share
+    of the total, and the table's total: the layout of 中消协's quarterly and yearly reports."""
+
+    rows: list  # dicts: key, label, count, share (%)
+    total: int
+    share: Decimal | None = None  # of all complaints received (the goods or services table's part)
+
+
+def _share_table(counts: dict, keys, labels, whole: int) -> ShareTable:
+    total = sum(counts.get(key, 0) for key in keys)
+    rows = [
+        {"key": key, "label": str(labels[key]), "count": counts.get(key, 0), "share": _rate(counts.get(key, 0), total)}
+        for key in keys
+    ]
+    return ShareTable(rows=rows, total=total, share=_rate(total, whole))
+
+
+def report_tables(stats: Statistics) -> dict:
+    """The nature table (售后服务, 合同, 质量, 价格, 虚假宣传, 安全, 假冒, 人格尊严/人格权益, 计量, 其他) and the goods
+    and services category tables, from the breakdowns already computed (no query); counted by receipt date."""
+    whole = stats.summary["received"]
+    by_nature = {row["nature"]: row["received"] for row in stats.by_nature}
+    by_category = {row["category"]: row["received"] for row in stats.by_category}
+    natures = dict(Nature.choices)
+    categories = dict(Category.choices)
+    return {
+        "nature": _share_table(by_nature, list(Nature.values), natures, whole),
+        "goods": _share_table(by_category, [c.value for c in GOODS_CATEGORIES], categories, whole),
+        "services": _share_table(by_category, [c.value for c in SERVICE_CATEGORIES], categories, whole),
+        "unclassified": by_category.get(Category.OTHER, 0),
+    }

@@ -27,7 +27,8 @@ from .models import MonthlyTotal, StaleMonth
 DIMENSIONS = {"all": None, "nature": "nature", "category": "category", "business": "business_id",
               "mediator": "mediator_id"}
 COUNTS = ["received", "rejected", "accepted", "resolved", "terminated", "withdrawn", "open", "timely", "late_done",
-          "followed_up", "with_outcome", "satisfaction_count", "satisfaction_sum"]
+          "followed_up", "with_outcome", "satisfaction_count", "satisfaction_sum", "punitive_count"]
+AMOUNTS = ["money_recovered", "punitive_amount"]
 
 
 def month_of(value) -> date | None:
@@ -85,6 +86,8 @@ def _count_month(month) -> list[MonthlyTotal]:
         "satisfaction_count": Count("follow_up__satisfaction", filter=rated),
         "satisfaction_sum": Coalesce(Sum("follow_up__satisfaction", filter=rated), 0),
         "money_recovered": Coalesce(Sum("money_recovered"), Decimal("0")),
+        "punitive_count": Count("pk", filter=Q(punitive_damages__gt=0)),
+        "punitive_amount": Coalesce(Sum("punitive_damages"), Decimal("0")),
     }
     rows = {}
     for dimension, field in DIMENSIONS.items():

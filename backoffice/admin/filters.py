@@ -4,7 +4,6 @@ mediate (a short list of people), and the business picked by autocomplete (20,00
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,7 @@ from cases.selectors import QUEUES
 from cases.users import person_name
 
 from ..forms import mediator_choices
+from .base import SafeAutocompleteSelect
 
 
 class WorkFilter(admin.SimpleListFilter):
@@ -81,11 +81,12 @@ class BusinessAutocompleteFilter(admin.SimpleListFilter):
         field = Case._meta.get_field("business")
         formfield = forms.ModelChoiceField(
             queryset=Business.objects.all(),
-            widget=AutocompleteSelect(field, changelist.model_admin.admin_site),
+            widget=SafeAutocompleteSelect(field, changelist.model_admin.admin_site),
             required=False,
         )
         return formfield.widget
 
     @classmethod
     def media(cls, admin_site):
-        return AutocompleteSelect(Case._meta.get_field("business"), admin_site).media
+        widget = SafeAutocompleteSelect(Case._meta.get_field("business"), admin_site)
+        return widget.media + forms.Media(js=["backoffice/autocomplete_filter.js"])

@@ -25,6 +25,7 @@ PERIODS = [
 
 
 KEYS = {f.key for f in FIGURES} | {"with_outcome", "money_recovered", "satisfaction", "resolution_rate",
+                                   "punitive_count", "punitive_amount",
                                    "timely_rate", "follow_up_rate", "label"}
 
 
