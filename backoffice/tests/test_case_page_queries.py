@@ -1,6 +1,6 @@
 """The case page costs a fixed number of queries, however much the case has on it.
 
-Issue 12 asks for at most 15; the page is at 40 (submitted), 46 (resolved), 51 (mediating, with its sheet and an
+Issue 12 asks for at most 15; the page is at 40–45 (submitted, resolved) and 55 (mediating, with its sheet and an
 escalation), all flat. Where they go (a submitted case): the session, the
 user and its permissions (5); the case with its consumer, business and mediator (1); one EXISTS for the record
 inlines, so empty ones cost nothing (1); notes, evidence, notifications (3); the actions offered (4); the
@@ -17,7 +17,7 @@ from mediation.services.escalation import escalation_propose
 
 pytestmark = pytest.mark.django_db
 
-CASE_PAGE_QUERIES = 52  # the target is 15: see the docstring
+CASE_PAGE_QUERIES = 56  # the target is 15: see the docstring
 
 
 def _page_queries(client, case):

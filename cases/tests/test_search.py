@@ -13,10 +13,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cases(make_case, business, other_business):
-    found = make_case("mediating", consumer={"name": "李娜", "phone": "13812345678", "id_number": "31010119800101123X"},
-                      product="美的变频空调", facts="空调制冷效果差，售后两次上门未修好。")
-    other = make_case("transferred", business=other_business,
-                      consumer={"name": "王强", "phone": "13987654321", "id_number": ""})
+    found = make_case(
+        "mediating",
+        consumer={
+            "name": "李娜",
+            "phone": "13812345678",
+            "id_number": "31010119800101123X",
+            "address": "示范市中山路1号",
+        },
+        product="美的变频空调",
+        facts="空调制冷效果差，售后两次上门未修好。",
+    )
+    other = make_case(
+        "transferred",
+        business=other_business,
+        consumer={"name": "王强", "phone": "13987654321", "id_number": "", "address": "示范市中山路1号"},
+    )
     return found, other
 
 
@@ -31,8 +43,22 @@ def _found(term, user):
     return list(search_cases_ordered(Case.objects.all(), term, user=user).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("term", ["tracking", "number", "5678", "13812345678", "138 1234 5678", "李娜", "李",
-                                  "变频空调", "空调", "上门 修好", "制冷效果"])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "tracking",
+        "number",
+        "5678",
+        "13812345678",
+        "138 1234 5678",
+        "李娜",
+        "李",
+        "变频空调",
+        "空调",
+        "上门 修好",
+        "制冷效果",
+    ],
+)
 def test_each_kind_of_term_finds_the_case(cases, mediator, term):
     found, other = cases
     term = {"tracking": tracking_number(found), "number": found.number}.get(term, term)
@@ -69,20 +95,46 @@ def test_the_search_words_follow_edits_of_the_facts(cases, mediator):
 def test_the_same_consumer_against_the_same_business_is_a_possible_duplicate(cases, mediator, business):
     found, other = cases
     again = services.case_register(
-        actor=mediator, consumer={"name": "李娜", "phone": "13812345678", "id_number": ""}, business=business,
-        channel="phone", nature="quality", category="household_appliances", product="空调", facts="又坏了",
-        demand_type="repair", demand="维修",
+        actor=mediator,
+        consumer={"name": "李娜", "phone": "13812345678", "id_number": "", "address": "示范市中山路1号"},
+        business=business,
+        channel="phone",
+        nature="quality",
+        category="household_appliances",
+        product="空调",
+        facts="又坏了",
+        demand_type="repair",
+        demand="维修",
     )
     assert [c.pk for c in possible_duplicates(again)] == [found.pk]
     by_id = services.case_register(
-        actor=mediator, consumer={"name": "李娜", "phone": "13000000000", "id_number": "31010119800101123X"},
-        business=business, channel="phone", nature="quality", category="household_appliances", product="空调",
-        facts="又坏了", demand_type="repair", demand="维修",
+        actor=mediator,
+        consumer={
+            "name": "李娜",
+            "phone": "13000000000",
+            "id_number": "31010119800101123X",
+            "address": "示范市中山路1号",
+        },
+        business=business,
+        channel="phone",
+        nature="quality",
+        category="household_appliances",
+        product="空调",
+        facts="又坏了",
+        demand_type="repair",
+        demand="维修",
     )
     assert found.pk in [c.pk for c in possible_duplicates(by_id)]
     elsewhere = services.case_register(
-        actor=mediator, consumer={"name": "李娜", "phone": "13812345678", "id_number": ""}, business=other.business,
-        channel="phone", nature="quality", category="household_appliances", product="空调", facts="又坏了",
-        demand_type="repair", demand="维修",
+        actor=mediator,
+        consumer={"name": "李娜", "phone": "13812345678", "id_number": "", "address": "示范市中山路1号"},
+        business=other.business,
+        channel="phone",
+        nature="quality",
+        category="household_appliances",
+        product="空调",
+        facts="又坏了",
+        demand_type="repair",
+        demand="维修",
     )
     assert list(possible_duplicates(elsewhere)) == []  # the other business's case is another consumer's
