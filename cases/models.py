@@ -61,6 +61,12 @@ class Consumer(models.Model):
     class Meta:
         verbose_name = _("consumer")
         verbose_name_plural = _("consumers")
+        indexes = [
+            # Search by name (exact or beginning, cases.search) and the duplicate check by ID number. Any part of
+            # the phone: a trigram index on PostgreSQL (migration 0012).
+            models.Index(fields=["name"], name="consumer_name_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["id_number"], name="consumer_id_number_idx"),
+        ]
         permissions = [("view_consumer_id_number", _("Can read consumers' ID numbers in full"))]
 
     def __str__(self):
@@ -605,11 +611,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The words of the goods and the facts (jieba), kept by save() for the full-text search (cases.search).
+    search_words = models.TextField(_("search words"), blank=True, default="", db_default="", editable=False)
 
     # The ladder fields are the sweep's bookkeeping; its record is reminders.CaseReminder (one row per step, by
     # the system user), which the audit trail shows. Kept here they would show up as changes made by whoever
     # saved the case next.
-    history = HistoricalRecords(excluded_fields=LADDER_FIELDS)
+    history = HistoricalRecords(excluded_fields=[*LADDER_FIELDS, "search_words"])
 
     class Meta:
         verbose_name = _("case")
@@ -657,6 +665,31 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 condition=Q(transferred_at__isnull=False, replied_at__isnull=True),
             ),
             models.Index(fields=["filed_on"], name="case_filed_idx"),
+            # The workbench's counts (backoffice.workbench, cases.selectors.WORK): the open cases per mediator,
+            # state, pause and due date, read from the index alone.
+            models.Index(
+                fields=["mediator", "state", "pause_kind", "due_on"],
+                name="case_open_work_idx",
+                condition=Q(state__in=OPEN_STATES),
+            ),
+            # The case list's default order and its filters by state, mediator and business in that order.
+            models.Index(fields=["-received_at", "-id"], name="case_list_order_idx"),
+            models.Index(fields=["state", "-received_at"], name="case_state_received_idx"),
+            models.Index(fields=["mediator", "-received_at"], name="case_mediator_received_idx"),
+            models.Index(fields=["business", "-received_at"], name="case_business_received_idx"),
+            # The statistics' "handled late" of the open cases (reports.selectors._late_open), from the index alone.
+            models.Index(
+                fields=["filed_on", "due_on"],
+                include=["nature", "category", "business", "mediator"],
+                name="case_running_filed_idx",
+                condition=Q(state__in=HANDLING_STATES, pause_kind="", outcome_on__isnull=True),
+            ),
+            # The supervisors' queue on the workbench.
+            models.Index(
+                fields=["supervisor_queue_since"],
+                name="case_supervisor_queue_idx",
+                condition=Q(supervisor_queue_since__isnull=False, state__in=OPEN_STATES),
+            ),
         ]
 
     def __str__(self):
@@ -668,8 +701,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # kept to know which columns changed (Django docs, "Customizing model loading").
 
     def save(self, *args, **kwargs):
+        self._keep_search_words(kwargs)
         super().save(*args, **kwargs)
         self._remember_values(kwargs.get("update_fields"))
+
+    def _keep_search_words(self, kwargs):
+        """The full-text words follow the goods and the facts, whichever save changes them."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {"product", "facts"} & set(update_fields):
+            return
+        from .search import text_words
+
+        words = text_words(self.product, self.facts)
+        if words != self.search_words:
+            self.search_words = words
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "search_words"]
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -1,6 +1,8 @@
 """Gap-free yearly numbers (TS-2026-000123). The counter moves inside the caller's transaction, so a
 rolled-back action gives its number back and concurrent callers queue on the counter row."""
 
+import re
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -35,3 +37,21 @@ def _counter(prefix, year):
             return Sequence.objects.create(prefix=prefix, year=year).pk
     except IntegrityError:  # another transaction created it first
         return Sequence.objects.get(prefix=prefix, year=year).pk
+
+
+# The numbers a consumer quotes: the tracking number on the online receipt ("WS" + the case id, 8 digits) and,
+# once filed, the case number (TS-2026-000123). The tracking page and the staff search read them here.
+TRACKING_NUMBER = re.compile(r"WS(\d{1,12})")
+CASE_NUMBER = re.compile(r"[A-Z]{2}-\d{4}-\d{6}")
+
+
+def tracking_number(case) -> str:
+    return f"WS{case.pk:08d}"
+
+
+def normalize_number(value: str) -> str:
+    """The one spelling of a number: no spaces, upper case, a WS number with its 8 digits (leading zeros)."""
+    number = re.sub(r"\s+", "", value or "").upper()
+    if match := TRACKING_NUMBER.fullmatch(number):
+        return f"WS{int(match.group(1)):08d}"
+    return number

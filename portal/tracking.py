@@ -21,27 +21,15 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from cases.models import Case
+from cases.numbering import CASE_NUMBER as _CASE_NUMBER
+from cases.numbering import TRACKING_NUMBER as _ONLINE_NUMBER
+from cases.numbering import normalize_number
+from cases.numbering import tracking_number as tracking_number  # the receipt's number, re-exported
 
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SECRET_LENGTH = 16
 CODE_TTL_SECONDS = 600
 CODE_MAX_TRIES = 5
-
-_ONLINE_NUMBER = re.compile(r"WS(\d{1,12})")
-_CASE_NUMBER = re.compile(r"[A-Z]{2}-\d{4}-\d{6}")
-
-
-def tracking_number(case: Case) -> str:
-    return f"WS{case.pk:08d}"
-
-
-def normalize_number(value: str) -> str:
-    """The one spelling of a number: no spaces, upper case, a WS number with its 8 digits (leading zeros)."""
-    number = re.sub(r"\s+", "", value or "").upper()
-    if match := _ONLINE_NUMBER.fullmatch(number):
-        return f"WS{int(match.group(1)):08d}"
-    return number
-
 
 def find_case(number: str) -> Case | None:
     """The case a tracking number (WS…) or case number (TS-…) names, or None."""

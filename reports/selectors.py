@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import GOODS_CATEGORIES, SERVICE_CATEGORIES, CaseState, Category, Nature
+from cases.choices import GOODS_CATEGORIES, HANDLING_STATES, SERVICE_CATEGORIES, CaseState, Category, Nature
 from cases.models import Business, Case, CaseRejectionGround, Region
 from mediation.models import FollowUp
 
@@ -171,14 +171,20 @@ BREAKDOWNS = {
 }
 
 
-def statistics(period: Period, *, today: date | None = None, top: int | None = None) -> Statistics:
+def statistics(
+    period: Period, *, today: date | None = None, top: int | None = None, live: bool = False
+) -> Statistics:
     """All figures of the period. `top` limits the business breakdown to the businesses with most complaints.
 
-    On PostgreSQL the summary and the four breakdowns come from ONE scan of the cases (GROUP BY GROUPING SETS),
-    the monthly series from a second; elsewhere (SQLite) from one query each. Either way a fixed number.
+    A period of whole months (up to today) is added up from the monthly totals (reports.totals) unless `live`.
+    Otherwise, on PostgreSQL the summary and the four breakdowns come from ONE scan of the cases (GROUP BY
+    GROUPING SETS), the monthly series from a second; elsewhere (SQLite) from one query each. Either way a fixed
+    number.
     """
     today = today or timezone.localdate()
-    grouped = _one_pass(period, today) if connection.vendor == "postgresql" else None
+    grouped = None if live else _from_totals(period, today, top=top)
+    if grouped is None and connection.vendor == "postgresql":
+        grouped = _one_pass(period, today)
     if grouped is None:
         grouped = {
             "summary": period.cases().aggregate(**_aggregates(period, today)),
@@ -435,6 +441,120 @@ CASE_LIST_COLUMNS = [
     _("goods/services category"), _("business"), _("region"), _("mediator"), _("handling due"),
     _("outcome date"), _("money recovered (yuan)"), _("termination ground"), _("follow-up"), _("satisfaction"),
 ]
+
+
+# --- from the monthly totals (reports.totals) ---------------------------------------------------------------------
+
+TOTALLED = {"received", "rejected", "accepted", "resolved", "terminated", "withdrawn", "open", "timely", "late",
+            "followed_up"}
+# Every aggregate the monthly totals can give (the live _aggregates must not have others, else the live path).
+TOTALLED_AGGREGATES = TOTALLED | {"with_outcome", "money_recovered", "satisfaction", "punitive_count",
+                                  "punitive_amount"}
+
+
+def _totals_know_every_figure(period: Period, today: date) -> bool:
+    return {f.key for f in FIGURES} == TOTALLED and set(_aggregates(period, today)) <= TOTALLED_AGGREGATES
+
+
+def covered_by_totals(period: Period, today: date) -> bool:
+    """Whole months: from the first of a month to the end of a month (or to today or later)."""
+    last_day = (period.end.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return period.start.day == 1 and (period.end == last_day or period.end >= today) and period.start <= period.end
+
+
+def _from_totals(period: Period, today: date, *, top: int | None = None) -> dict | None:
+    """The grouped figures added up from the monthly totals, plus the live part of "handled late" (open cases past
+    their due date); None when the period is not whole months or a figure is one the totals do not keep."""
+    from .models import MonthlyTotal
+    from .totals import AMOUNTS, COUNTS, refresh
+
+    if not covered_by_totals(period, today) or not _totals_know_every_figure(period, today):
+        return None
+    refresh()
+    rows = MonthlyTotal.objects.filter(month__gte=period.start, month__lte=period.end)
+    if period.region is not None:
+        rows = rows.filter(region=period.region)
+    sums = {name: Sum(name) for name in [*COUNTS, *AMOUNTS]}
+    late_open = _late_open(period, today)
+    grouped = {"summary": None, "nature": [], "category": [], "business": [], "mediator": []}
+    summed = rows.exclude(dimension="business").values("dimension", "key").annotate(**sums).order_by()
+    businesses = rows.filter(dimension="business").values("dimension", "key").annotate(**sums).order_by()
+    if top is not None:  # only those are shown: the database picks them
+        businesses = businesses.order_by("-received", "-accepted", "key")[:top]
+    for row in [*summed, *businesses]:
+        dimension, key = row.pop("dimension"), row.pop("key")
+        figures = _totalled_row(row, late_open.get((dimension, key), 0))
+        if dimension == "all":
+            grouped["summary"] = figures
+            continue
+        if dimension in ("business", "mediator"):
+            figures[f"{dimension}_id"] = int(key) if key else None
+        else:
+            figures[dimension] = key
+        grouped[dimension].append(figures)
+    if grouped["summary"] is None:
+        grouped["summary"] = _totalled_row({name: 0 for name in [*COUNTS, *AMOUNTS]}, 0)
+    for dimension in BREAKDOWNS:
+        grouped[dimension].sort(key=lambda r: (-r["received"], -r["accepted"], str(r.get(dimension) or "")))
+    grouped["trend"] = _trend_from_totals(period, rows)
+    return grouped
+
+
+def _totalled_row(row, late_open) -> dict:
+    sat_count, sat_sum = row.pop("satisfaction_count") or 0, row.pop("satisfaction_sum") or 0
+    row["late"] = (row.pop("late_done") or 0) + late_open
+    row["satisfaction"] = sat_sum / sat_count if sat_count else None
+    row["money_recovered"] = row.get("money_recovered") or Decimal("0")
+    row["punitive_amount"] = row.get("punitive_amount") or Decimal("0")
+    for name in TOTALLED | {"with_outcome", "punitive_count"}:
+        row[name] = row.get(name) or 0
+    return row
+
+
+def _late_open(period: Period, today: date) -> dict:
+    """Open filed cases of the period past their due date with the clock running, per breakdown key (the part of
+    "handled late" that changes with the day): one query over the open cases."""
+    from .totals import DIMENSIONS
+
+    queryset = Case.objects.filter(
+        period.filed, outcome_on__isnull=True, due_on__lt=today, pause_kind="", state__in=HANDLING_STATES
+    )
+    if period.region is not None:
+        queryset = queryset.filter(business__region=period.region)
+    counts = {}
+    for row in queryset.values("nature", "category", "business_id", "mediator_id").annotate(n=Count("pk")).order_by():
+        for dimension, field in DIMENSIONS.items():
+            key = "" if field is None or row[field] is None else str(row[field])
+            counts[(dimension, key)] = counts.get((dimension, key), 0) + row["n"]
+    return counts
+
+
+def _trend_from_totals(period: Period, rows) -> list[dict]:
+    by_month = {}
+    for row in rows.filter(dimension="all").values("month").annotate(
+        received=Sum("received"), accepted=Sum("accepted"), resolved=Sum("resolved"),
+        terminated=Sum("terminated"), money_recovered=Sum("money_recovered"),
+    ).order_by():
+        by_month[row["month"]] = row
+    return _trend(period, by_month, by_month)
+
+
+def month_figures(today: date | None = None) -> dict:
+    """This month so far, for the workbench: the summary of the statistics (from the monthly totals)."""
+    from .models import MonthlyTotal
+    from .totals import AMOUNTS, COUNTS, refresh
+
+    today = today or timezone.localdate()
+    period = Period(today.replace(day=1), today)
+    if not _totals_know_every_figure(period, today):
+        return {"period": period, **_with_rates(period.cases().aggregate(**_aggregates(period, today)))}
+    refresh()
+    sums = {name: Sum(name) for name in [*COUNTS, *AMOUNTS]}
+    row = MonthlyTotal.objects.filter(month=period.start, dimension="all").aggregate(**sums)
+    late_open = Case.objects.filter(
+        period.filed, outcome_on__isnull=True, due_on__lt=today, pause_kind="", state__in=HANDLING_STATES
+    ).count()
+    return {"period": period, **_with_rates(_totalled_row(row, late_open))}
 
 
 # --- the tables as 中消协's reports lay them out ----------------------------------------------------------------

@@ -2,22 +2,21 @@
 the audit trail. Every write goes through a public service; the admin only gathers input and shows results.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cases import services
-from cases.choices import HANDLING_STATES
 from cases.documents import pdf_response
 from cases.ladder import FIELDS as LADDER_FIELDS
 from cases.masking import mask_id_number
@@ -33,41 +32,29 @@ from cases.models import (
     RejectionGround,
     TerminationGround,
 )
+from cases.search import (
+    SEARCH_RANK_LIMIT,
+    duplicate_exists,
+    possible_duplicates,
+    search_cases,
+    search_cases_ordered,
+)
+from cases.selectors import DUE_QUEUES, case_deadline, next_step
+from cases.users import person_name
 from cases.validators import validate_evidence_file
-from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from core.admin import CappedCountPaginator, ReadOnlyHistoryAdmin, WrittenByServices
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders, rules
+from .badges import deadline_badge
 from .base import ReassignMixin, SafeAutocompleteMixin
+from .filters import BusinessAutocompleteFilter, MediatorFilter, WorkFilter
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
 admin.site.site_title = _("Complaint handling")
 admin.site.index_title = _("Workbench")
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("deadline")
-    parameter_name = "deadline"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", _("Overdue")),
-            ("due_soon", _("Due within 3 days")),
-            ("paused", _("Clock paused")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        running = Q(state__in=HANDLING_STATES, pause_kind="")
-        if self.value() == "overdue":
-            return queryset.filter(running, due_on__lt=today)
-        if self.value() == "due_soon":
-            return queryset.filter(running, due_on__gte=today, due_on__lte=today + timedelta(days=3))
-        if self.value() == "paused":
-            return queryset.exclude(pause_kind="")
-        return queryset
 
 
 def document_pdf_link(document):
@@ -301,33 +288,37 @@ HANDLING_FIELDS = [
 
 @admin.register(Case)
 class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
+    # Fits 1,280 px beside the filters: the deadline is in the state's badge (cases.selectors.case_deadline).
     list_display = [
         "display_number",
         "state_badge",
         "consumer_display",
         "business",
         "product",
-        "mediator",
-        "received_at",
-        "due_on",
-        "deadline_display",
+        "mediator_display",
+        "received_on",
     ]
+    # No filter lists the distinct values of the table, no date hierarchy (its DISTINCT over every case); each
+    # filter and the default order have their index (cases.models.Case.Meta.indexes).
     list_filter = [
+        WorkFilter,
         "state",
-        OverdueFilter,
-        ("mediator", admin.RelatedOnlyFieldListFilter),
+        MediatorFilter,
+        BusinessAutocompleteFilter,
         "nature",
         "category",
         "channel",
-        ("business", admin.RelatedOnlyFieldListFilter),
         mediation.MediationLimitFilter,
     ]
-    search_fields = ["number", "^consumer__phone", "business__name"]
-    search_help_text = _("Search by case number, consumer phone (beginning) or business name.")
-    list_select_related = ["consumer", "business", "mediator"]
+    search_fields = ["number"]  # the search itself is cases.search (get_search_results)
+    search_help_text = _(
+        "Case number, WS tracking number, consumer's name, any 4 or more digits of the phone, ID number, "
+        "business, goods, or words of the facts."
+    )
+    list_select_related = ["consumer", "business", "mediator__staff_profile"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
     list_per_page = 50
-    date_hierarchy = "received_at"
     autocomplete_fields = ["business"]  # the mediator: a select of the staff (forms.mediator_choices says why)
     inlines = [
         EvidenceInline,
@@ -458,6 +449,45 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
+    # Inlines that only show records are left out while the case has none: one EXISTS query for them all
+    # instead of one query each (the case page's query budget, backoffice/tests/test_case_page_queries.py).
+    ALWAYS_SHOWN = (EvidenceInline, CaseNoteInline)
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        if obj is None:
+            return instances
+        if request.method == "POST":  # the formsets the page was rendered with
+            return [i for i in instances if self._posted(request, i, obj)]
+        present = self._records_present(obj, instances)
+        return [i for i in instances if isinstance(i, self.ALWAYS_SHOWN) or present.get(self._key(i), True)]
+
+    @staticmethod
+    def _key(inline):
+        return f"has_{inline.model._meta.model_name}"
+
+    def _records_present(self, obj, instances):
+        checks = {}
+        for inline in instances:
+            if isinstance(inline, self.ALWAYS_SHOWN):
+                continue
+            fk = getattr(inline, "fk_name", None) or next(
+                (f.name for f in inline.model._meta.get_fields()
+                 if getattr(f, "related_model", None) is Case and (f.many_to_one or f.one_to_one)
+                 and f.concrete), None
+            )
+            if fk:
+                checks[self._key(inline)] = Exists(inline.model._default_manager.filter(**{fk: OuterRef("pk")}))
+        if not checks:
+            return {}
+        return Case.objects.filter(pk=obj.pk).values(**checks).first() or {}
+
+    @staticmethod
+    def _posted(request, inline, obj):
+        formset = inline.get_formset(request, obj)
+        prefix = formset.get_default_prefix()
+        return any(key.startswith(f"{prefix}-") and key.endswith("TOTAL_FORMS") for key in request.POST)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mediator":
             kwargs["queryset"] = mediator_choices()
@@ -491,15 +521,13 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
     def display_number(self, obj):
         return obj.number or _("#%(pk)s (not filed)") % {"pk": obj.pk}
 
-    @admin.display(description=_("state"), ordering="state")
+    @admin.display(description=_("state and deadline"), ordering="state")
     def state_badge(self, obj):
-        return format_html(
-            '<span class="case-state case-state-{}">{}</span>', obj.state, obj.get_state_display()
-        )
+        return deadline_badge(obj, case_deadline(obj, self._today), next_step(obj, self._today))
 
     @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
     def mediator_display(self, obj):
-        return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
+        return person_name(obj.mediator) if obj.mediator else "—"
 
     @admin.display(description=_("rules of the due dates"))
     def deadline_rules(self, obj):
@@ -534,18 +562,21 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):
-        return f"{obj.consumer.name} {obj.consumer.masked_phone}"
-
-    @admin.display(description=_("deadline"))
-    def deadline_display(self, obj):
-        if obj.pause_kind:
-            return format_html('<span class="case-paused">{}</span>', _("paused"))
-        if obj.is_overdue():
-            days = (timezone.localdate() - obj.due_on).days
+        text = f"{obj.consumer.name} {obj.consumer.masked_phone}"
+        if getattr(obj, "duplicate_of", None):
             return format_html(
-                '<strong class="case-overdue">{}</strong>', _("%(days)s days overdue") % {"days": days}
+                '{} <a class="case-badge case-due-warning case-duplicate" href="{}">{}</a>', text,
+                reverse("admin:cases_case_change", args=[obj.duplicate_of]), _("another case"),
             )
-        return "—"
+        return text
+
+    @admin.display(description=_("received on"), ordering="received_at")
+    def received_on(self, obj):
+        return timezone.localtime(obj.received_at).date()
+
+    @property
+    def _today(self):
+        return timezone.localdate()
 
     @admin.display(description=_("consumer"))
     def consumer_summary(self, obj):
@@ -567,8 +598,6 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("audit trail"))
     def audit_trail(self, obj):
-        from django.template.loader import render_to_string
-
         return render_to_string("admin/cases/case/audit_trail.html", {"entries": case_audit_trail(obj)})
 
     # --- writes through services ------------------------------------------------------------------
@@ -617,9 +646,69 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
             ),
         ] + super().get_urls()
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """At intake: say at once when the same consumer already has a case against this business."""
+        self._warn_duplicates(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _warn_duplicates(self, request, case):
+        others = list(possible_duplicates(case))
+        if others:
+            links = format_html_join(
+                "；", '<a href="{}">{}</a>',
+                ((reverse("admin:cases_case_change", args=[o.pk]), o) for o in others),
+            )
+            messages.warning(
+                request,
+                format_html(
+                    "{} {}", _("The same consumer (phone or ID number) has another open or recent case against "
+                               "this business:"), links,
+                ),
+            )
+
+    def get_queryset(self, request):
+        # The case page and the list read the consumer, the business and the mediator: one query for all four.
+        queryset = super().get_queryset(request).select_related("consumer", "business", "mediator__staff_profile")
+        if request.resolver_match and request.resolver_match.url_name == "cases_case_changelist":
+            if request.GET.get("work") == "screening" or request.GET.get("state__exact") == "submitted":
+                queryset = queryset.annotate(duplicate_of=duplicate_exists())  # the screening queue only
+        return queryset
+
+    # --- search ----------------------------------------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        """cases.search: each kind of term answered by its index; the best matches first unless a column was
+        chosen to sort by; never duplicates."""
+        if not search_term.strip():
+            return queryset, False
+        if ORDER_VAR in request.GET:
+            return search_cases(queryset, search_term, user=request.user), False
+        return search_cases_ordered(queryset, search_term, user=request.user), False
+
+    def get_ordering(self, request):
+        """The queues by due date list the most urgent first (on the open-case due-date index)."""
+        if request.GET.get("work") in DUE_QUEUES:
+            return ["due_on", "pk"]
+        return super().get_ordering(request)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        if request.GET.get("q", "").strip():
+            paginator.CAP = SEARCH_RANK_LIMIT  # a search is for finding, not for counting
+        return paginator
+
+
+    @property
+    def media(self):
+        return super().media + BusinessAutocompleteFilter.media(self.admin_site)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            today = timezone.localdate()
             context["case_actions"] = available_actions(obj, request.user)
+            context["case_deadline"] = case_deadline(obj, today)
+            context["case_next_step"] = next_step(obj, today) if obj.is_open else ""
+            context["case_duplicates"] = list(possible_duplicates(obj)) if obj.is_open else []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, object_id, action):

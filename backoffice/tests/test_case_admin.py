@@ -46,10 +46,10 @@ def test_changelist_costs_the_same_at_10_and_1000_rows(client, mediator, busines
     client.force_login(mediator)
     _bulk_cases(10, business, mediator)
     small, _ = _changelist_queries(client)
-    small_overdue, _ = _changelist_queries(client, deadline="overdue")
+    small_overdue, _ = _changelist_queries(client, work="overdue")
     _bulk_cases(990, business, mediator, start=10)
     large, response = _changelist_queries(client)
-    large_overdue, _ = _changelist_queries(client, deadline="overdue")
+    large_overdue, _ = _changelist_queries(client, work="overdue")
     assert large == small, (small, large)
     assert large_overdue == small_overdue
     assert large <= 12

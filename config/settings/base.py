@@ -18,7 +18,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "backoffice.apps.StaffAdminConfig",  # django.contrib.admin with the workbench as home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
