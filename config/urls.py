@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
     path("public/", include((businesses_patterns, "mediation_public"))),
     path("portal/", include((business_patterns, "portal"))),
     path("complaint/", include((public_patterns, "public"))),

@@ -28,6 +28,10 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "simple_history",
     "django_ratelimit",  # only for its system check that the cache is shared (see CACHES)
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, not a CDN
 ]
 LOCAL_APPS = [
     "workcalendar",
@@ -39,6 +43,7 @@ LOCAL_APPS = [
     "reports",
     "backoffice",
     "portal",
+    "api",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -53,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -174,6 +180,33 @@ RATE_COMPLAINT_IP = env("RATE_COMPLAINT_IP", default="5/h")
 RATE_TRACKING_IP = env("RATE_TRACKING_IP", default="20/h")
 RATE_TRACKING_NUMBER = env("RATE_TRACKING_NUMBER", default="10/h")
 RATE_TRACKING_SMS = env("RATE_TRACKING_SMS", default="3/h")
+# Calls per API key (api.authentication).
+RATE_API_KEY = env("RATE_API_KEY", default="600/m")
+
+# --- The REST API (api/) ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "消协投诉处理系统 API",
+    "DESCRIPTION": (
+        "Forwarded complaints (12315 / 12345) and their back-fill, a platform business's transfer sheets, and "
+        "open data. Authenticate with an API key: `Authorization: Bearer xh_…`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 # --- Domain settings ----------------------------------------------------------------------------
 # Uploaded evidence: the content (not the file name) must be one of these types.
