@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.sweep_deadlines",
         "schedule": 300.0,
     },
+    # What partners are told (api.events): urging notices collected, events published to webhooks.
+    "publish-api-events": {
+        "task": "api.tasks.publish_events",
+        "schedule": 60.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
