@@ -68,6 +68,12 @@ class ApiKeyForm(forms.ModelForm):
         model = ApiKey
         fields = ["partner", "name", "scopes"]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("partner") and data.get("scopes"):
+            services.validate_scopes(data["partner"], data["scopes"])  # its ValidationError names the field
+        return data
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(ReadOnlyHistoryAdmin):

@@ -76,6 +76,16 @@ def partner_deactivate(*, actor, partner_id: int) -> Partner:
 def api_key_issue(*, actor, partner: Partner, name: str, scopes) -> tuple[ApiKey, str]:
     """Issue a key; returns it with the plain key, which is shown once and never stored."""
     require_perm(actor, "api.add_apikey")
+    scopes = validate_scopes(partner, scopes)
+    if not partner.is_active:
+        raise ValidationError(_("The partner is deactivated."))
+    prefix, plain = keys.generate()
+    key = ApiKey(partner=partner, name=name, prefix=prefix, key_hash=keys.digest(plain), scopes=scopes, created_by=actor)
+    save_audited(key, actor, reason=record_text(gettext_lazy("API key issued")))
+    return key, plain
+
+
+def validate_scopes(partner: Partner, scopes) -> list[str]:
     scopes = sorted(set(scopes))
     if not scopes:
         raise ValidationError({"scopes": _("Choose at least one scope.")})
@@ -85,12 +95,7 @@ def api_key_issue(*, actor, partner: Partner, name: str, scopes) -> tuple[ApiKey
             {"scopes": _("A partner of this kind may only have: %(scopes)s.")
              % {"scopes": ", ".join(str(Scope(s).label) for s in sorted(allowed))}}
         )
-    if not partner.is_active:
-        raise ValidationError(_("The partner is deactivated."))
-    prefix, plain = keys.generate()
-    key = ApiKey(partner=partner, name=name, prefix=prefix, key_hash=keys.digest(plain), scopes=scopes, created_by=actor)
-    save_audited(key, actor, reason=record_text(gettext_lazy("API key issued")))
-    return key, plain
+    return scopes
 
 
 def api_key_install(*, actor, partner: Partner, name: str, scopes, plain: str) -> ApiKey:

@@ -16,13 +16,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.models import Evidence
+from mediation.models import SheetMessage, TransferSheet
 from mediation.selectors import public_business_list
 from mediation.services import transfers
 from reports.selectors import Period, business_category_breakdown
 
 from . import selectors, serializers, services
 from .filters import EventFilter, HandoffFilter, SheetFilter
-from .models import CodeTable, Scope
+from .models import ApiEvent, CodeTable, Handoff, Scope
 from .pagination import AscendingCursor, Cursor
 from .renderers import CSVRenderer
 
@@ -44,6 +46,7 @@ class HandoffListCreate(PartnerView, generics.ListCreateAPIView):
     `external_id`: the same id again answers 200 with the case made the first time)."""
 
     required_scope = Scope.IMPORT
+    queryset = Handoff.objects.none()  # the schema's model; get_queryset scopes every request
     serializer_class = serializers.HandoffSerializer
     filterset_class = HandoffFilter
     pagination_class = Cursor
@@ -79,6 +82,7 @@ class HandoffDetail(PartnerView, generics.RetrieveAPIView):
     """One forwarded complaint by its external id, with its back-fill (the pull endpoint)."""
 
     required_scope = Scope.IMPORT
+    queryset = Handoff.objects.none()
     serializer_class = serializers.HandoffSerializer
     lookup_field = "external_id"
 
@@ -91,6 +95,7 @@ class EventList(PartnerView, generics.ListAPIView):
     """What this partner was told (the webhooks' payloads), oldest first: pull with `after=<last id seen>`."""
 
     required_scope = (Scope.IMPORT, Scope.BUSINESS)
+    queryset = ApiEvent.objects.none()
     serializer_class = serializers.EventSerializer
     filterset_class = EventFilter
     pagination_class = AscendingCursor
@@ -120,6 +125,7 @@ class SheetView(PartnerView):
 class SheetList(SheetView, generics.ListAPIView):
     """This business's open transfer sheets with their answer dates (earliest first)."""
 
+    queryset = TransferSheet.objects.none()
     serializer_class = serializers.SheetSerializer
     filterset_class = SheetFilter
     pagination_class = SheetCursor
@@ -154,6 +160,7 @@ class SheetReply(SheetView, APIView):
 class SheetMessages(SheetView, generics.ListCreateAPIView):
     """The messages on the sheet; POST sends one to the association."""
 
+    queryset = SheetMessage.objects.none()
     serializer_class = serializers.MessageSerializer
     pagination_class = AscendingCursor
 
@@ -171,6 +178,7 @@ class SheetEvidence(SheetView, generics.ListCreateAPIView):
     """The evidence shared on the sheet; POST (multipart: `file`, `description`) uploads the business's, checked
     by size and real type like every upload."""
 
+    queryset = Evidence.objects.none()
     serializer_class = serializers.EvidenceSerializer
     parser_classes = [MultiPartParser, FormParser]
     pagination_class = AscendingCursor

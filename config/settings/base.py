@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"RemedyEnum": "cases.choices.Remedy", "CaseStateEnum": "cases.choices.CaseState"},
 }
 
 # --- Domain settings ----------------------------------------------------------------------------
