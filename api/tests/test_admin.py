@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from api.models import ApiKey, Partner
 from api.keys import digest
+from api.models import ApiKey, Partner
 
 
 def test_a_supervisor_creates_a_partner_and_a_key_shown_once(client, supervisor, business):
