@@ -208,6 +208,10 @@ class Demo:
             when, _n, story, step = heapq.heappop(self.queue)
             with time_machine.travel(when, tick=False):
                 result = step()
+                # What partners are told, published at the moment (as the on-commit publish and the beat would).
+                if story is None:
+                    api_events.urging_collect()
+                api_events.events_publish()
             if story is not None:
                 self._next(story, result)
         return self.counts
