@@ -155,7 +155,7 @@ class HandoffAdmin(WrittenByServices, admin.ModelAdmin):
 
 @admin.register(ApiEvent)
 class ApiEventAdmin(WrittenByServices, admin.ModelAdmin):
-    list_display = ["pk", "partner", "kind", "case", "occurred_at", "published_at", "delivery"]
+    list_display = ["pk", "partner", "kind", "case", "occurred_at", "delivery"]
     list_filter = ["partner", "kind"]
     list_select_related = ["partner", "case", "notification"]
     fields = ["partner", "kind", "case", "object_id", "occurred_at", "published_at", "notification", "payload"]
