@@ -155,17 +155,20 @@ def test_every_call_is_logged_with_its_partner(business_client, business_partner
     from api.models import ApiCall
 
     business_client.get("/api/v1/sheets/")
-    business_client.get("/api/v1/sheets/ZB-NOPE/")
+    business_client.get("/api/v1/sheets/ZB-2026-999999/")
     calls = list(ApiCall.objects.order_by("pk").values_list("partner_id", "method", "path", "status_code"))
     assert calls == [
         (business_partner.pk, "GET", "/api/v1/sheets/", 200),
-        (business_partner.pk, "GET", "/api/v1/sheets/ZB-NOPE/", 404),
+        (business_partner.pk, "GET", "/api/v1/sheets/ZB-2026-999999/", 404),
     ]
 
 
-def test_rate_limited_per_key(settings, business_client, business_key, supervisor, other_business_client):
+def test_rate_limited_per_key(settings, business_client, business_key, supervisor, other_business_client, time_machine):
     from django.core.cache import cache
 
+    from conftest import PINNED_NOW
+
+    time_machine.move_to(PINNED_NOW, tick=False)  # all four calls in one window of the limit
     cache.clear()
     settings.RATE_API_KEY = "3/m"
     codes = [business_client.get("/api/v1/sheets/").status_code for _ in range(4)]

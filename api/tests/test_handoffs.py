@@ -110,3 +110,10 @@ def test_two_posts_of_one_id_at_once_make_one_case(supervisor, handoff_data):
 
 def test_reverse_names():
     assert reverse("api:handoffs") == URL
+
+
+def test_ids_in_filters_the_database_cannot_hold_are_a_400(forwarder_client):
+    """Found by the schemathesis run: a business id past 64 bits reached SQLite (OverflowError → 500)."""
+    assert forwarder_client.get("/api/v1/handoffs/?business=99999999999999999999999999").status_code == 400
+    assert forwarder_client.get("/api/v1/events/?after=100000000000000000000000000000").status_code == 400
+    assert forwarder_client.get("/api/v1/handoffs/?business=12").status_code == 200
