@@ -79,4 +79,14 @@ def test_no_server_errors(case, api_keys, settings_rate):
 
 @pytest.fixture
 def settings_rate(settings):
+    """No rate limit in the way, and the test's database connection kept across the WSGI calls (as Django's test
+    client does: the request signals would close it, and with it the test's transaction, on PostgreSQL)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     settings.RATE_API_KEY = "100000/m"
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
