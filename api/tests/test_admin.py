@@ -99,3 +99,18 @@ def test_handoff_list_queries_are_flat(forwarder_client, handoff_data):
     with CaptureQueriesContext(connection) as many:
         assert len(forwarder_client.get("/api/v1/handoffs/").json()["results"]) == 8
     assert len(many) == len(few)
+
+
+def test_a_deactivated_partner_can_do_nothing(client, supervisor, business_partner, business_client):
+    assert business_client.get("/api/v1/sheets/").status_code == 200
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("admin:api_partner_change", args=[business_partner.pk]),
+        {"name": business_partner.name, "webhook_url": "", "keys-TOTAL_FORMS": "1", "keys-INITIAL_FORMS": "1",
+         "keys-0-id": business_partner.keys.get().pk, "keys-0-partner": business_partner.pk},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    business_partner.refresh_from_db()
+    business_partner.user.refresh_from_db()
+    assert not business_partner.is_active and not business_partner.user.is_active
+    assert business_client.get("/api/v1/sheets/").status_code == 401
