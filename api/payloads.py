@@ -85,6 +85,7 @@ def backfill(case, handoff) -> dict:
                 "document": document,
             },
             "money_recovered": _money(case.money_recovered),
+            "punitive_damages": _money(case.punitive_damages),
             "amount_disputed": _money(case.amount_claimed),
             "nature": coded(CodeTable.NATURE, Nature, case.nature),
             "category": coded(CodeTable.CATEGORY, Category, case.category),

@@ -114,6 +114,9 @@ class BackfillSerializer(serializers.Serializer):
     acceptance = AcceptanceSerializer()
     outcome = OutcomeSerializer()
     money_recovered = serializers.DecimalField(12, 2, allow_null=True, help_text="挽回经济损失 (yuan).")
+    punitive_damages = serializers.DecimalField(
+        12, 2, allow_null=True, help_text="加倍赔偿: the punitive part of the money recovered (yuan)."
+    )
     amount_disputed = serializers.DecimalField(12, 2, allow_null=True, help_text="The amount claimed (yuan).")
     nature = CodedValueSerializer()
     category = CodedValueSerializer()

@@ -163,3 +163,30 @@ def test_a_platform_business_hears_of_its_new_sheet_its_urging_notice_and_a_mess
     assert urged["number"].startswith("CB-") and urged["answer_was_due"] == case.answer_due_on.isoformat()
     for request in receiver.received:
         _verify(business_partner, request)
+
+
+def test_the_backfill_of_a_resolved_case_carries_the_agreement_and_the_amounts(
+    forwarder_client, handoff_data, mediator, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from mediation.services import outcomes, transfers
+
+    case = _forward(forwarder_client, handoff_data, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.case_accept(case_id=case.pk, actor=mediator)
+        transfers.case_transfer(case_id=case.pk, actor=mediator)
+        cases.case_start_mediation(case_id=case.pk, actor=mediator, reason="经营者未答复")
+        outcomes.outcome_resolve(
+            case_id=case.pk, actor=mediator,
+            remedies=[{"kind": "refund", "amount": Decimal("2999.00"), "description": "退款"},
+                      {"kind": "punitive_55", "amount": Decimal("8997.00"), "description": "三倍赔偿"}],
+            terms="退款并三倍赔偿",
+        )
+    backfill = forwarder_client.get("/api/v1/handoffs/12315-2026-0001/").json()["backfill"]
+    assert backfill["outcome"]["result"] == "resolved" and backfill["outcome"]["mode"] == "mediation"
+    assert backfill["outcome"]["document"]["number"].startswith("XY-")
+    assert backfill["money_recovered"] == "11996.00" and backfill["punitive_damages"] == "8997.00"
+    assert backfill["amount_disputed"] == "2999.00" and backfill["outcome"]["ended_on"]
+    kinds = [e["kind"] for e in forwarder_client.get("/api/v1/events/").json()["results"]]
+    assert kinds == ["case.accepted", "case.transferred", "case.mediating", "case.resolved"]
