@@ -541,7 +541,7 @@ class Demo:
 
     def story_forwarded_rejected(self, complaint, person, mediator):
         case = yield 0, 9, lambda: self._forward(complaint, person)
-        grounds = list(RejectionGround.objects.filter(code__in=["AR07"]))
+        grounds = list(RejectionGround.objects.filter(code__in=["AR17"]))
         yield 3, 14, lambda: cases.case_reject(
             case_id=case.pk, actor=mediator, grounds=grounds,
             explanation="经核实，消费者尚未与经营者协商，请先与经营者协商解决。",
