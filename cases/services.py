@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import record_text, require_perm, save_audited
 from core.dates import cn_date, today
+from core.text import one_line
 
 from . import deadlines, ladder, transitions
 from .choices import MEDIATION_LIMIT_STATES, OPEN_STATES, PauseKind
@@ -42,6 +43,21 @@ def _resolve_actor(actor):
 
 
 # --- intake ----------------------------------------------------------------------------------------
+
+
+def business_find_or_register(*, actor, name: str, address: str, phone: str = "", credit_code: str = "", reason) -> Business:
+    """The business a complaint names: by its unified social credit code when given, else by its exact name;
+    else a new one from what the complaint gives (the mediator checks it when screening)."""
+    name = one_line(name)
+    credit_code = credit_code.strip().upper()
+    if credit_code and (found := Business.objects.filter(credit_code=credit_code).first()) is not None:
+        return found
+    found = Business.objects.filter(name=name).order_by("pk").first()
+    if found is not None:
+        return found
+    business = Business(name=name, address=address.strip(), phone=phone.strip(), credit_code=credit_code or None)
+    business.full_clean()
+    return save_audited(business, actor, reason=reason)
 
 
 def case_register(

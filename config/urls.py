@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/2fa/", include(twofactor.urlpatterns)),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
     path("public/", include((businesses_patterns, "mediation_public"))),
     path("portal/", include((business_patterns, "portal"))),
     path("complaint/", include((public_patterns, "public"))),

@@ -9,6 +9,8 @@ it was delivered. Returning None means "nothing to add".
 from __future__ import annotations
 
 import logging
+import urllib.error
+import urllib.request
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -89,10 +91,37 @@ class InAppChannel(BaseChannel):
         return self.note
 
 
+class WebhookError(Exception):
+    """The receiver did not answer 2xx; the outbox retries with its backoff."""
+
+
+class WebhookChannel(BaseChannel):
+    """POST the frozen body (JSON) to the URL in `to_address`, with the headers the caller froze in the context
+    (e.g. an HMAC signature computed when the notice was enqueued). Any answer but 2xx is a failure to retry."""
+
+    def send(self, notification: Notification) -> str | None:
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "xiehui-webhook/1"}
+        headers.update({str(k): str(v) for k, v in (notification.context or {}).get("headers", {}).items()})
+        if not notification.to_address.startswith(("https://", "http://")):
+            raise WebhookError(f"not an http(s) URL: {notification.to_address!r}")
+        request = urllib.request.Request(
+            notification.to_address, data=notification.body.encode("utf-8"), headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=conf.webhook_timeout()) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            raise WebhookError(f"HTTP {exc.code} from the receiver") from exc
+        if not 200 <= status < 300:
+            raise WebhookError(f"HTTP {status} from the receiver")
+        return f"HTTP {status} from the receiver"
+
+
 CHANNELS: dict[str, type[BaseChannel]] = {
     "email": EmailChannel,
     "sms": SmsChannel,
     "in_app": InAppChannel,
+    "webhook": WebhookChannel,
 }
 
 

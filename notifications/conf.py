@@ -34,3 +34,8 @@ def retry_delay(attempt: int) -> timedelta:
 def sms_backend_path() -> str:
     """NOTIFICATIONS_SMS_BACKEND: dotted path of the SMS backend class."""
     return getattr(settings, "NOTIFICATIONS_SMS_BACKEND", DEFAULT_SMS_BACKEND)
+
+
+def webhook_timeout() -> float:
+    """NOTIFICATIONS_WEBHOOK_TIMEOUT (seconds): how long a webhook POST may take before it counts as failed."""
+    return float(getattr(settings, "NOTIFICATIONS_WEBHOOK_TIMEOUT", 10))

@@ -52,6 +52,7 @@ class Notification(models.Model):
         EMAIL = "email", _("Email")
         SMS = "sms", _("SMS")
         IN_APP = "in_app", _("In-app")
+        WEBHOOK = "webhook", _("Webhook")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -72,7 +73,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     to_address = models.CharField(
-        _("to address"), max_length=254, blank=True, help_text=_("Email address or phone number.")
+        _("to address"), max_length=254, blank=True, help_text=_("Email address, phone number or webhook URL.")
     )
     template = models.CharField(_("template"), max_length=100)
     context = models.JSONField(_("context"), default=dict, blank=True, encoder=DjangoJSONEncoder)

@@ -68,7 +68,8 @@ def notification_enqueue(
       `subject.txt` may be left out for SMS and in-app notices.
     - `context` is stored with the row, so it must be JSON-serialisable (dates, decimals and UUIDs are fine).
     - Email goes to `to_address`, or else to `recipient_user.email`; SMS needs `to_address` (a phone number);
-      in-app needs `recipient_user` and is stored as sent: the row is the delivery.
+      in-app needs `recipient_user` and is stored as sent: the row is the delivery; a webhook POSTs the body to
+      `to_address` (a URL) with the headers in `context["headers"]` (see channels.WebhookChannel).
     - If the broker is down when the transaction commits, the row stays pending and the sweep
       (`notifications_dispatch_pending`) sends it later.
     - `secret_keys` name the context values that are secrets (a tracking code, a signed portal link): they are
@@ -129,7 +130,7 @@ def _find_by_dedupe_key(dedupe_key: str) -> Notification | None:
 def _resolve_address(channel: str, recipient_user, to_address: str) -> str:
     if channel == Channel.EMAIL and not to_address and recipient_user is not None:
         to_address = recipient_user.email
-    if channel in (Channel.EMAIL, Channel.SMS) and not to_address:
+    if channel in (Channel.EMAIL, Channel.SMS, Channel.WEBHOOK) and not to_address:
         raise ValueError(f"A {channel} notification needs an address.")
     if channel == Channel.IN_APP and recipient_user is None:
         raise ValueError("An in-app notification needs a recipient_user.")

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from cases.choices import Channel
 from cases.models import Business, Case
-from cases.services import case_register, evidence_add
+from cases.services import business_find_or_register, case_register, evidence_add
 from cases.users import get_system_user
-from core.audit import record_text, save_audited
-from core.text import one_line
+from core.audit import record_text
 
 from . import tracking
 
@@ -54,12 +53,10 @@ def complaint_submit_online(
 def _business_named(data: dict, *, actor) -> Business:
     """The business of that exact name, else a new one from what the consumer gave (the mediator checks it when
     screening the complaint)."""
-    name = one_line(data["name"])
-    found = Business.objects.filter(name=name).order_by("pk").first()
-    if found is not None:
-        return found
-    business = Business(name=name, address=data["address"].strip(), phone=data.get("phone", "").strip())
-    business.full_clean()
-    return save_audited(
-        business, actor, reason=record_text(gettext_lazy("Named by a consumer in an online complaint"))
+    return business_find_or_register(
+        actor=actor,
+        name=data["name"],
+        address=data["address"],
+        phone=data.get("phone", ""),
+        reason=record_text(gettext_lazy("Named by a consumer in an online complaint")),
     )

@@ -557,6 +557,19 @@ def month_figures(today: date | None = None) -> dict:
     return {"period": period, **_with_rates(_totalled_row(row, late_open))}
 
 
+def business_category_breakdown(period: Period, *, today: date | None = None) -> list[dict]:
+    """The figures of each business per goods/services category (the open data, api.views): one query. Only
+    business-level values are selected: no consumer's."""
+    today = today or timezone.localdate()
+    rows = (
+        period.cases()
+        .values("business_id", "business__name", "category")
+        .annotate(**_aggregates(period, today))
+        .order_by("business__name", "business_id", "category")
+    )
+    return [_with_rates(row) for row in rows]
+
+
 # --- the tables as 中消协's reports lay them out ----------------------------------------------------------------
 
 

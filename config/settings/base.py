@@ -30,6 +30,10 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "csp",
     "django_ratelimit",  # only for its system check that the cache is shared (see CACHES)
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, not a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -45,6 +49,7 @@ LOCAL_APPS = [
     "reports",
     "backoffice",
     "portal",
+    "api",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -62,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the page with the wait time
 ]
 
@@ -203,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.sweep_deadlines",
         "schedule": 300.0,
     },
+    # What partners are told (api.events): urging notices collected, events published to webhooks.
+    "publish-api-events": {
+        "task": "api.tasks.publish_events",
+        "schedule": 60.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -237,6 +248,34 @@ RATE_TRACKING_IP = env("RATE_TRACKING_IP", default="20/h")
 # owner's tries. The secret has ~78 bits, so guessing it is hopeless anyway; the SMS code has its own 5 tries.
 RATE_TRACKING_NUMBER = env("RATE_TRACKING_NUMBER", default="10/h")
 RATE_TRACKING_SMS = env("RATE_TRACKING_SMS", default="3/h")
+# Calls per API key (api.authentication).
+RATE_API_KEY = env("RATE_API_KEY", default="600/m")
+
+# --- The REST API (api/) ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "消协投诉处理系统 API",
+    "DESCRIPTION": (
+        "Forwarded complaints (12315 / 12345) and their back-fill, a platform business's transfer sheets, and "
+        "open data. Authenticate with an API key: `Authorization: Bearer xh_…`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"RemedyEnum": "cases.choices.Remedy", "CaseStateEnum": "cases.choices.CaseState"},
+}
 
 # --- Domain settings ----------------------------------------------------------------------------
 # Uploaded evidence: the content (not the file name) must be one of these types.

@@ -11,3 +11,10 @@ STAFF_2FA_REQUIRED_ROLES = env.list("STAFF_2FA_REQUIRED_ROLES", default=[])
 if not REDIS_URL:
     # One process on the embedded default: the memory cache is shared enough for the rate limits (see base.py).
     SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]
+
+# The demo's API keys (seed_demo installs them; the README lists them). Only here, for `make run`: every other
+# settings module leaves them out, so seed_demo issues random keys there.
+API_DEMO_KEYS = {
+    "12315": "xh_demo12315_Demo12315KeyOnlyForTheLocalDemo2026",
+    "platform": "xh_demoyougou_DemoYougouKeyOnlyForTheLocalDemo2026",
+}

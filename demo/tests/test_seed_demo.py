@@ -79,6 +79,25 @@ def test_a_second_run_changes_nothing(demo):
     assert Case.objects.count() == before
 
 
+def test_the_data_exchange_is_in_the_demo(demo):
+    """A 12315 partner with forwarded cases and their back-fill events; a platform business with a key that
+    answered a sheet through its API user and was told of its sheets and an urging notice."""
+    from api.models import ApiEvent, ApiKey, Handoff, Partner
+
+    forwarder = Partner.objects.get(kind="forwarder")
+    platform = Partner.objects.get(kind="business")
+    assert Handoff.objects.filter(partner=forwarder).count() >= 3
+    assert set(Case.objects.filter(handoff__partner=forwarder).values_list("channel", flat=True)) == {"transferred_in"}
+    kinds = set(ApiEvent.objects.filter(partner=forwarder).values_list("kind", flat=True))
+    assert {"case.accepted", "case.rejected", "case.resolved"} <= kinds
+    assert ApiEvent.objects.filter(published_at__isnull=True).count() == 0
+    assert BusinessReply.objects.filter(submitted_by=platform.user).exists()
+    platform_kinds = set(ApiEvent.objects.filter(partner=platform).values_list("kind", flat=True))
+    assert {"sheet.issued", "sheet.urged"} <= platform_kinds
+    assert ApiKey.objects.filter(partner__in=[forwarder, platform], revoked_at__isnull=True).count() == 2
+    assert "Demo API keys" in demo and "xh_" in demo
+
+
 def test_the_demo_staff_have_real_names_and_phones(demo):
     from django.contrib.auth import get_user_model
 

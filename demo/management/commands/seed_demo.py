@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -24,6 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import StaffProfile
+from api import events as api_events
+from api import services as api
+from api.models import Partner, Scope
 from cases import services as cases
 from cases.models import Business, Case, ConsentMethod, Region, RejectionGround, RuleSet, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
@@ -111,6 +115,17 @@ PLANS = [
     ("punitive_resolved", 35, 10),  # expired food: refund and 1,000 元 under 食品安全法 art. 148 (加倍赔偿)
     ("extended_by_consent", 75, 14),  # 上海 art. 56: both parties consented to 30 more days of mediation
     ("agent_filed", 6, 9),  # filed online by the consumer's agent with a 授权委托书, with a 举报 referred on
+    # The data exchange (api): complaints the 12315 platform forwarded, and a platform business (优购) with a key.
+    ("forwarded_new", 1, 14),  # forwarded yesterday, not screened yet
+    ("forwarded_rejected", 16, 11),  # the back-fill carries the rejection with its grounds and notice
+    ("forwarded_platform_answered", 21, 3),  # forwarded, transferred to 优购, answered through its API, accepted
+    ("platform_sheet_overdue", 17, 2),  # 优购 let a sheet lie: the 催办 reaches it as an event
+]
+
+# The demo's API partners: (key in settings.API_DEMO_KEYS, partner name, kind, business index, scopes).
+DEMO_PARTNERS = [
+    ("12315", "全国12315平台（示范市对接）", Partner.Kind.FORWARDER, None, [Scope.IMPORT, Scope.OPEN_DATA]),
+    ("platform", "优购网络科技有限公司（平台接口）", Partner.Kind.BUSINESS, 1, [Scope.BUSINESS, Scope.OPEN_DATA]),
 ]
 # The rules the demo association follows (README, "Rule sets"): its businesses are in 上海 (credit codes 9131…,
 # 021 numbers), so the 上海市消费者权益保护条例 with its 60 days + 30 by consent.
@@ -127,8 +142,14 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self._follow_rules(users["zhuguan"])
-                counts = Demo(users).run()
+                demo = Demo(users)
+                counts = demo.run()
+            # What the partners are told: the events recorded on the way were published as each step committed;
+            # the urging notices the sweeps issued to the platform business are collected now, as the beat does.
+            api_events.urging_collect()
+            api_events.events_publish()
             self.stdout.write(self.style.SUCCESS(f"Created {len(PLANS)} demo cases: {counts}."))
+            self.api_keys = demo.api_keys
         self._print_logins()
 
     def _ensure_users(self):
@@ -161,6 +182,11 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (staff: http://127.0.0.1:8000/admin/, business: http://127.0.0.1:8000/portal/):")
         for username, password, groups, _staff, real_name, _phone in DEMO_USERS:
             self.stdout.write(f"  {groups[0]:<10} {username:<10} {password}   ({real_name})")
+        self.stdout.write("\nDemo API keys (reference: http://127.0.0.1:8000/api/docs/):")
+        keys = getattr(self, "api_keys", None) or getattr(settings, "API_DEMO_KEYS", {})
+        for slot, name, _kind, _business, _scopes in DEMO_PARTNERS:
+            key = keys.get(slot) or "(shown once when seeded; issue a new key in the admin: API keys → add)"
+            self.stdout.write(f"  {name}: {key}")
 
 
 class _Story:
@@ -184,9 +210,13 @@ class Demo:
         self.queue = []
         self.order = itertools.count()
         self.counts = {"sweeps": 0, "reminder_steps": 0, "urging_notices": 0, "closed_by_follow_up_sweep": 0}
+        self.external_ids = itertools.count(1)
+        self.api_keys = {}
 
     def run(self):
         first = self.today - timedelta(days=max(days for _story, days, _c in PLANS))
+        with time_machine.travel(self._at(first, time(7)), tick=False):
+            self.partners = self._api_partners()
         for index, (story, days_ago, complaint) in enumerate(PLANS):
             gen = getattr(self, f"story_{story}")(COMPLAINTS[complaint], CONSUMERS[index % len(CONSUMERS)],
                                                   self.mediators[index % 2])
@@ -199,6 +229,10 @@ class Demo:
             when, _n, story, step = heapq.heappop(self.queue)
             with time_machine.travel(when, tick=False):
                 result = step()
+                # What partners are told, published at the moment (as the on-commit publish and the beat would).
+                if story is None:
+                    api_events.urging_collect()
+                api_events.events_publish()
             if story is not None:
                 self._next(story, result)
         return self.counts
@@ -483,6 +517,74 @@ class Demo:
             case_id=case.pk, actor=mediator, regulator="示范市市场监督管理局（12315）",
             note="举报部分与投诉分开处理，移送市场监管部门。",
         )
+
+    # --- the data exchange (api) -------------------------------------------------------------------------------
+
+    def _forward(self, complaint, person):
+        """The 12315 platform forwards a complaint through the API's service (as the partner)."""
+        business_index, category, nature, product, amount, facts, demand_type, demand = complaint
+        business = self.businesses[business_index]
+        handoff, _created = api.handoff_receive(
+            partner=self.partners["12315"],
+            external_id=f"1231520{timezone.localdate():%y%m%d}{next(self.external_ids):05d}",
+            channel="12315",
+            consumer={"name": person[0], "phone": person[1], "address": "示范市幸福路1号"},
+            business={"name": business.name, "address": business.address, "credit_code": business.credit_code or ""},
+            nature=nature, category=category, product=product, purchased_on=timezone.localdate() - timedelta(days=20),
+            amount_paid=Decimal(amount), facts=facts, demand_type=demand_type, demand=demand,
+            amount_claimed=Decimal(amount),
+        )
+        return handoff.case
+
+    def story_forwarded_new(self, complaint, person, mediator):
+        yield 0, 16, lambda: self._forward(complaint, person)
+
+    def story_forwarded_rejected(self, complaint, person, mediator):
+        case = yield 0, 9, lambda: self._forward(complaint, person)
+        grounds = list(RejectionGround.objects.filter(code__in=["AR17"]))
+        yield 3, 14, lambda: cases.case_reject(
+            case_id=case.pk, actor=mediator, grounds=grounds,
+            explanation="经核实，消费者尚未与经营者协商，请先与经营者协商解决。",
+        )
+
+    def story_forwarded_platform_answered(self, complaint, person, mediator):
+        case = yield 0, 9, lambda: self._forward(complaint, person)
+        yield from self._accept_and_transfer(case, mediator)
+        platform = self.partners["platform"]
+
+        def answer_through_the_api():
+            sheet = Case.objects.get(pk=case.pk).transfer_sheet
+            return transfers.business_reply_submit(
+                sheet_id=sheet.pk, actor=platform.user, kind="offer", remedy="refund", amount=Decimal("198.00"),
+                explanation="系统核实自动续费提醒未送达，同意全额退还续费款198元。",
+            )
+
+        yield 4, 11, answer_through_the_api
+        yield 5, 20, lambda: transfers.consumer_offer_respond(case_id=case.pk, accept=True, comment="同意退款。")
+
+    def story_platform_sheet_overdue(self, complaint, person, mediator):
+        case = yield 0, 9, lambda: self._register(complaint, person, mediator)
+        yield from self._accept_and_transfer(case, mediator)
+
+    def _api_partners(self):
+        """The 12315 connector and the platform business, with their keys: the fixed demo keys where the
+        settings give them (config.settings.local only), else new random ones (printed once)."""
+        fixed = getattr(settings, "API_DEMO_KEYS", {})
+        partners = {}
+        for slot, name, kind, business_index, scopes in DEMO_PARTNERS:
+            partner = Partner.objects.filter(name=name).first() or api.partner_create(
+                actor=self.supervisor, name=name, kind=kind,
+                business=self.businesses[business_index] if business_index is not None else None,
+            )
+            if fixed.get(slot):
+                api.api_key_install(actor=self.supervisor, partner=partner, name="演示密钥", scopes=scopes, plain=fixed[slot])
+                self.api_keys[slot] = fixed[slot]
+            else:
+                _key, self.api_keys[slot] = api.api_key_issue(
+                    actor=self.supervisor, partner=partner, name="演示密钥", scopes=scopes
+                )
+            partners[slot] = partner
+        return partners
 
     # --- set-up -----------------------------------------------------------------------------------------------
 
