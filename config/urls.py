@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from portal.urls import business_patterns, businesses_patterns, public_patterns
 
 urlpatterns = [
+    path("", include("ops.urls")),  # /healthz, /readyz, /metrics
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Avg, Count, DateField, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseState, Category, Nature
 from cases.models import Business, Case, CaseRejectionGround, Region
+from core.replica import read_alias, replica_alias, replica_reads
 from mediation.models import FollowUp
 
 RATED = [FollowUp.Channel.ONLINE, FollowUp.Channel.PHONE]
@@ -166,6 +167,7 @@ BREAKDOWNS = {
 }
 
 
+@replica_reads()  # every read of the statistics may go to the replica (DATABASE_REPLICA_URL)
 def statistics(period: Period, *, today: date | None = None, top: int | None = None) -> Statistics:
     """All figures of the period. `top` limits the business breakdown to the businesses with most complaints.
 
@@ -270,7 +272,8 @@ def _trend_one_pass(period: Period) -> list[dict]:
 def _run_large(sql, params) -> list[dict]:
     """Run one of the big aggregate scans. JIT compilation is turned off for it: for a statement this wide it
     took longer (≈2 s) than the scan itself; a larger work_mem keeps the grouping in memory."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
@@ -416,7 +419,8 @@ def case_list(period: Period, figure: str | None = None, *, today: date | None =
     if figure:
         queryset = queryset.filter(figure_q(figure, period, today))
     return (
-        queryset.order_by("received_at", "pk")
+        queryset.using(replica_alias())
+        .order_by("received_at", "pk")
         .values_list(
             "number", "received_at", "filed_on", "state", "nature", "category", "business__name",
             "business__region__name", "mediator__username", "due_on", "outcome_on", "money_recovered",
