@@ -281,6 +281,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-guid says at INFO every id it makes: one line per task and request, noise beside the id itself.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }
 # /readyz: which checks, and how old beat's heartbeat and the oldest undelivered notice may be.
 READYZ_CHECKS = env.list("READYZ_CHECKS", default=["database", "cache", "broker", "beat", "outbox"])
