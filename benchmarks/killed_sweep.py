@@ -1,6 +1,7 @@
 """A sweep killed with kill -9 mid-batch resumes on its own (issue 10): acks_late + reject_on_worker_lost and
 the Redis visibility timeout (CELERY_VISIBILITY_TIMEOUT).
 
+    .venv/bin/python -m benchmarks killed_sweep                 # a redis-server of its own on port 6391
     .venv/bin/python -m benchmarks killed_sweep --redis-url redis://127.0.0.1:6379/13
     .venv/bin/python -m benchmarks killed_sweep --cases 50000 --visibility-timeout 60 --database-url ...
 
@@ -35,12 +36,20 @@ def main(argv):
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--redis-url", required=True, help="a Redis database of your own (it is emptied)")
+    parser.add_argument("--redis-url", help="a Redis database of your own (it is emptied); default: a "
+                        "redis-server of its own on --redis-port")
+    parser.add_argument("--redis-port", type=int, default=6391)
     parser.add_argument("--visibility-timeout", type=int, default=60)
     parser.add_argument("--modes", default="child,worker")
     args = parser.parse_args(argv)
 
+    from benchmarks.load import start_redis
     from benchmarks.sweep import _create_database, fill, prepare_people
+
+    own_redis = None
+    if not args.redis_url:
+        own_redis = start_redis(args.redis_port)
+        args.redis_url = f"redis://127.0.0.1:{args.redis_port}/0"
 
     _create_database(args.database_url)
     os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_DEBUG="0")
@@ -67,6 +76,9 @@ def main(argv):
         fill(args.cases, today=today, mediators=mediators, system_id=system_id)
         rows.append((mode, *run_mode(mode, args, worker_env)))
     redis_flush(args.redis_url)
+    if own_redis is not None:
+        own_redis.terminate()
+        own_redis.wait(timeout=30)
     print(f"\n{args.cases:,} cases, batch size {args.batch_size}, visibility timeout {args.visibility_timeout} s")
     print("mode    steps when killed  kill → resumed sweep done (s)  steps  missing  duplicates")
     for mode, at_kill, seconds, steps, missing, duplicates in rows:
