@@ -67,13 +67,23 @@ def _record_receipt(number):
         f.write(number + "\n")
 
 
-class Consumer(HttpUser):
+class Visitor(HttpUser):
+    """Every simulated person comes from an address of their own, as the proxy reports it (X-Real-IP)."""
+
+    abstract = True
+
+    def on_start(self):
+        self.client.headers["X-Real-IP"] = _address()
+
+
+class Consumer(Visitor):
     """Files a complaint (with the form's CSRF token), reads the receipt, tracks the case with number + secret."""
 
     weight = 6
     wait_time = between(2, 6)
 
     def on_start(self):
+        super().on_start()
         self.receipts = []
 
     @task(1)
@@ -128,13 +138,14 @@ class Consumer(HttpUser):
         self.client.get("/public/businesses/")
 
 
-class Business(HttpUser):
+class Business(Visitor):
     """The business's contact: the portal's list of sheets, a sheet, and an answer to each unanswered one."""
 
     weight = 1
     wait_time = between(3, 8)
 
     def on_start(self):
+        super().on_start()
         page = self.client.get("/portal/login/", name="/portal/login/ [form]")
         self.client.post(
             "/portal/login/",
@@ -160,7 +171,7 @@ class Business(HttpUser):
         )
 
 
-class Mediator(HttpUser):
+class Mediator(Visitor):
     """A mediator working the lists: the new complaints, accepting and transferring one, the case page,
     the overdue list."""
 
@@ -168,6 +179,7 @@ class Mediator(HttpUser):
     wait_time = between(2, 6)
 
     def on_start(self):
+        super().on_start()
         username, password = random.choice(MEDIATORS)
         page = self.client.get("/admin/login/", name="/admin/login/ [form]")
         self.client.post(
