@@ -29,6 +29,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bo
 if not REDIS_URL:
     raise ImproperlyConfigured("Set REDIS_URL in production: the broker, and the cache every process shares.")
 
+# A Redis that does not answer costs a request two seconds at most, never a hung worker.
+CACHES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
+    socket_connect_timeout=env.float("REDIS_CONNECT_TIMEOUT", default=2.0),
+    socket_timeout=env.float("REDIS_TIMEOUT", default=2.0),
+)
+
 # --- Database: persistent connections, and the read replica for the statistics ----------------------------
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
