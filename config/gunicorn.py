@@ -28,6 +28,10 @@ access_log_format = (
     '"user_agent": "%(a)s"}'
 )
 errorlog = "-"
+# gunicorn's control socket (gunicornc) defaults to one path per user: several instances on one machine (a
+# smoke test beside a running topology) would fight over it. Off unless GUNICORN_CONTROL_SOCKET names one.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
 
 def child_exit(server, worker):
