@@ -1,6 +1,5 @@
 """The readiness checks (/readyz): each returns (ok, detail); a failing one names what is wrong."""
 
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -47,7 +46,7 @@ def check_beat() -> Result:
     limit = settings.READYZ_BEAT_MAX_AGE_SECONDS
     if last is None:
         return Result(False, "no heartbeat from beat yet (is beat running, and a worker on the sweeps queue?)")
-    age = time.time() - last
+    age = (timezone.now() - last).total_seconds()
     if age > limit:
         return Result(False, f"beat's last heartbeat ran {age:.0f} s ago (limit {limit} s)")
     return Result(True, f"last heartbeat {age:.0f} s ago")

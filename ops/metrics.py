@@ -5,8 +5,8 @@
   adds them up (prometheus_client's multiprocess mode).
 - The state of the work, read from the database when scraped (one query each): the outbox by status, the open
   cases overdue / due soon / in the supervisors' queue / escalation candidates / past the mediation limit.
-- The deadline sweep as the workers reported it (ops.state, in the shared cache): runs, steps, seconds, the
-  last run's duration, steps and time.
+- The deadline sweep as the workers reported it (ops.state, a row in the database): runs, steps, seconds, the
+  last run's duration, steps and time; beat's last heartbeat.
 """
 
 import os
@@ -79,18 +79,22 @@ class WorkCollector:
             cases.add_metric([bucket], n)
         yield cases
 
-        sweep = state.sweep_figures()
-        yield CounterMetricFamily("xiehui_sweep_runs", "Deadline sweeps finished.", value=sweep["runs"])
-        yield CounterMetricFamily("xiehui_sweep_steps", "Reminder steps the sweeps took.", value=sweep["steps"])
-        yield CounterMetricFamily("xiehui_sweep_seconds", "Seconds spent sweeping.", value=sweep["seconds"])
-        last = sweep["last"] or {}
+        reported = state.reports()
+        sweep = reported.get(state.SWEEP)
+        yield CounterMetricFamily("xiehui_sweep_runs", "Deadline sweeps finished.", value=sweep.runs if sweep else 0)
+        yield CounterMetricFamily("xiehui_sweep_steps", "Reminder steps the sweeps took.",
+                                  value=sweep.steps if sweep else 0)
+        yield CounterMetricFamily("xiehui_sweep_seconds", "Seconds spent sweeping.",
+                                  value=sweep.seconds if sweep else 0)
         yield GaugeMetricFamily("xiehui_sweep_last_duration_seconds", "The last sweep's duration.",
-                                value=last.get("seconds", 0))
-        yield GaugeMetricFamily("xiehui_sweep_last_steps", "The last sweep's steps.", value=last.get("steps", 0))
+                                value=sweep.last_seconds if sweep else 0)
+        yield GaugeMetricFamily("xiehui_sweep_last_steps", "The last sweep's steps.",
+                                value=sweep.last_steps if sweep else 0)
         yield GaugeMetricFamily("xiehui_sweep_last_run_timestamp_seconds", "When the last sweep finished.",
-                                value=last.get("at", 0))
-        beat = state.beat_heartbeat_last() or 0
-        yield GaugeMetricFamily("xiehui_beat_last_heartbeat_timestamp_seconds", "Beat's last heartbeat.", value=beat)
+                                value=sweep.at.timestamp() if sweep else 0)
+        beat = reported.get(state.BEAT)
+        yield GaugeMetricFamily("xiehui_beat_last_heartbeat_timestamp_seconds", "Beat's last heartbeat.",
+                                value=beat.at.timestamp() if beat else 0)
 
 
 def render() -> bytes:

@@ -26,7 +26,7 @@ def _sweep_finished(task_id=None, task=None, retval=None, state=None, **kwargs):
         return
     try:
         _record(seconds=time.monotonic() - started, steps=int(retval or 0))
-    except Exception:  # the figures must never fail the sweep (the cache may be down)
+    except Exception:  # the figures must never fail the sweep
         logger.warning("Could not record the sweep's figures", exc_info=True)
 
 

@@ -1,54 +1,47 @@
-"""What the workers report to the web processes, through the shared cache (Redis in production).
+"""What the workers report to the web processes: beat's heartbeat (readyz's "beat" check) and the deadline
+sweep's runs, steps and seconds (the metrics), one row each in ops.WorkerReport, updated in place."""
 
-The beat heartbeat (readyz's "beat" check) and the sweep's last run and totals (the metrics). The cache is the
-one store every process shares; losing it (a Redis restart) loses only these figures until the next run.
-"""
+from datetime import datetime
 
-import time
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from django.core.cache import cache
+from .models import WorkerReport
 
-BEAT_KEY = "ops:beat:last"
-SWEEP_LAST_KEY = "ops:sweep:last"
-SWEEP_RUNS_KEY = "ops:sweep:runs"
-SWEEP_STEPS_KEY = "ops:sweep:steps"
-SWEEP_SECONDS_KEY = "ops:sweep:seconds"
-# Kept a week: far longer than any check needs, so an idle key never lingers for ever.
-TIMEOUT = 7 * 24 * 3600
+BEAT = "beat"
+SWEEP = "sweep"
 
 
-def beat_heartbeat_record(now: float | None = None) -> float:
-    now = time.time() if now is None else now
-    cache.set(BEAT_KEY, now, TIMEOUT)
+def _report(name: str, create: dict, **update) -> None:
+    if WorkerReport.objects.filter(name=name).update(**update):
+        return
+    try:
+        with transaction.atomic():
+            WorkerReport.objects.create(name=name, **create)
+    except IntegrityError:  # another process created it meanwhile
+        WorkerReport.objects.filter(name=name).update(**update)
+
+
+def beat_heartbeat_record(now: datetime | None = None) -> datetime:
+    now = now or timezone.now()
+    _report(BEAT, {"at": now, "runs": 1}, at=now, runs=F("runs") + 1)
     return now
 
 
-def beat_heartbeat_last() -> float | None:
-    return cache.get(BEAT_KEY)
+def beat_heartbeat_last() -> datetime | None:
+    return WorkerReport.objects.filter(name=BEAT).values_list("at", flat=True).first()
 
 
-def _add(key: str, amount):
-    # add() then incr() is atomic in Redis; the float total is kept in milliseconds so incr stays integral.
-    cache.add(key, 0, TIMEOUT)
-    try:
-        cache.incr(key, amount)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, amount, TIMEOUT)
+def sweep_record(*, seconds: float, steps: int, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    last = {"last_seconds": seconds, "last_steps": steps}
+    _report(
+        SWEEP,
+        {"at": now, "runs": 1, "steps": steps, "seconds": seconds, **last},
+        at=now, runs=F("runs") + 1, steps=F("steps") + steps, seconds=F("seconds") + seconds, **last,
+    )
 
 
-def sweep_record(*, seconds: float, steps: int, now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    cache.set(SWEEP_LAST_KEY, {"at": now, "seconds": seconds, "steps": steps}, TIMEOUT)
-    _add(SWEEP_RUNS_KEY, 1)
-    _add(SWEEP_STEPS_KEY, int(steps))
-    _add(SWEEP_SECONDS_KEY, int(round(seconds * 1000)))
-
-
-def sweep_figures() -> dict:
-    values = cache.get_many([SWEEP_LAST_KEY, SWEEP_RUNS_KEY, SWEEP_STEPS_KEY, SWEEP_SECONDS_KEY])
-    return {
-        "last": values.get(SWEEP_LAST_KEY),
-        "runs": values.get(SWEEP_RUNS_KEY, 0),
-        "steps": values.get(SWEEP_STEPS_KEY, 0),
-        "seconds": values.get(SWEEP_SECONDS_KEY, 0) / 1000,
-    }
+def reports() -> dict[str, WorkerReport]:
+    return {r.name: r for r in WorkerReport.objects.all()}
