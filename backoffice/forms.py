@@ -362,6 +362,7 @@ class ResendSheetForm(forms.Form):
     to_address = forms.EmailField(
         label=_("Send to"),
         required=False,
+        max_length=254,  # TransferSheetDispatch.to_address keeps no more
         help_text=_("Leave empty to send to the business's contact address."),
     )
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -6,8 +6,8 @@
 1. Creates a fresh database (`xiehui_load_bench` by default; the name must end in _bench) and starts a Redis of
    its own (`redis-server --port 6390 --save ''`: the machine's shared Redis is never touched).
 2. Starts the topology (`bin/prod --seed`: gunicorn with --web-workers workers, the three Celery workers, beat),
-   with RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP (the simulated consumers' addresses come in X-Real-IP, as from the
-   proxy) and RATE_PORTAL_LOGIN_USERNAME raised (every simulated business user signs in as the one demo account).
+   with TRUSTED_PROXY_COUNT=1 (each simulated person's address comes in X-Forwarded-For, as the proxy appends
+   it) and RATE_PORTAL_LOGIN_USERNAME raised (every simulated business user signs in as the one demo account).
 3. Runs locust headless (benchmarks/locustfile.py) for --duration seconds; at --restart-redis-at it stops that
    Redis (SIGTERM), starts it again after --redis-down seconds, and records the window.
 4. Stops everything, then reports requests, req/s, p50/p95/p99, failures — inside the restart window (from the
@@ -58,7 +58,7 @@ def main(argv):
         "REDIS_URL": redis_url,
         "WEB_BIND": f"127.0.0.1:{args.port}",
         "WEB_WORKERS": str(args.web_workers),
-        "RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP",
+        "TRUSTED_PROXY_COUNT": "1",
         "RATE_PORTAL_LOGIN_USERNAME": "100000/15m",
         "DJANGO_STATIC_ROOT": str(VAR / "load-static"),
         "PROMETHEUS_MULTIPROC_DIR": str(VAR / "load-prometheus"),

@@ -6,9 +6,9 @@ Redis in the middle if asked, and checks that no complaint was lost); or by hand
     .venv/bin/locust -f benchmarks/locustfile.py --host http://127.0.0.1:8000 --headless -u 20 -r 4 -t 2m
 
 Every consumer names the demo business 华联电器商场 (portal user qiye), so the complaints the mediators transfer
-reach the business's portal and are answered there. Each filing comes from its own address (X-Real-IP, as the
-proxy of deploy/ sets it: the topology is started with RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP), so the per-address
-limits see a city of consumers, not one machine. The receipts (tracking numbers) are written to
+reach the business's portal and are answered there. Each filing comes from its own address (X-Forwarded-For, as the
+proxy of deploy/ appends it: the topology is started with TRUSTED_PROXY_COUNT=1), so the per-address limits and
+lockouts see a city of people, not one machine. The receipts (tracking numbers) are written to
 LOAD_RECEIPTS_FILE, one a line, for the lost-complaint check.
 """
 
@@ -68,12 +68,12 @@ def _record_receipt(number):
 
 
 class Visitor(HttpUser):
-    """Every simulated person comes from an address of their own, as the proxy reports it (X-Real-IP)."""
+    """Every simulated person comes from an address of their own, as the proxy reports it (X-Forwarded-For)."""
 
     abstract = True
 
     def on_start(self):
-        self.client.headers["X-Real-IP"] = _address()
+        self.client.headers["X-Forwarded-For"] = _address()
 
 
 class Consumer(Visitor):
@@ -88,7 +88,7 @@ class Consumer(Visitor):
 
     @task(1)
     def file_complaint(self):
-        self.client.headers["X-Real-IP"] = _address()
+        self.client.headers["X-Forwarded-For"] = _address()
         form = self.client.get("/complaint/", name="/complaint/ [form]")
         token = _token(form)
         n = random.randint(1000, 9999)

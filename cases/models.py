@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core.audit import require_text
+from core.text import one_line
 
 from .choices import (
     HANDLING_STATES,
@@ -31,9 +32,18 @@ from .choices import (
 )
 from .ladder import FIELDS as LADDER_FIELDS
 from .masking import mask_id_number, mask_phone
-from .validators import validate_evidence_file
+from .validators import stored_name, validate_evidence_file
 
 S = CaseState
+
+
+def _clean_names(instance, fields):
+    """Names and addresses as stored: no control characters or line breaks, whatever form or service they came
+    through (a control character once made the Excel exports fail for the whole period)."""
+    for name in fields:
+        value = getattr(instance, name)
+        if value:
+            setattr(instance, name, one_line(value))
 
 
 class Consumer(models.Model):
@@ -48,9 +58,14 @@ class Consumer(models.Model):
     class Meta:
         verbose_name = _("consumer")
         verbose_name_plural = _("consumers")
+        permissions = [("view_consumer_id_number", _("Can read consumers' ID numbers in full"))]
 
     def __str__(self):
         return f"{self.name} ({self.masked_phone})"
+
+    def save(self, *args, **kwargs):
+        _clean_names(self, ["name", "phone", "id_number", "address"])
+        super().save(*args, **kwargs)
 
     @property
     def masked_phone(self):
@@ -102,15 +117,21 @@ class Business(models.Model):
         help_text=_("Users who answer transfer sheets for this business in the portal."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # The portal users are in the history too: who gave whom access to a business's sheets, and when.
+    history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         verbose_name = _("business")
         verbose_name_plural = _("businesses")
         ordering = ["name"]
+        permissions = [("manage_business_members", _("Can choose the portal users of a business"))]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        _clean_names(self, ["name", "credit_code", "address", "contact_person", "phone"])
+        super().save(*args, **kwargs)
 
 
 class GroundSource(models.TextChoices):
@@ -669,7 +690,8 @@ class CasePause(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    return f"evidence/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+    """A random name with the extension of the type detected from the content (never the upload's name)."""
+    return stored_name(f"evidence/{timezone.now():%Y/%m}/{instance.case_id}", instance.content_type)
 
 
 class Evidence(models.Model):

@@ -31,7 +31,7 @@ from .models import (
 )
 from .numbering import next_number
 from .users import get_system_user, person_name
-from .validators import sniff_mime_type, validate_evidence_file
+from .validators import detected_type, validate_evidence_file
 
 
 def _resolve_actor(actor):
@@ -315,7 +315,7 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
     """Store an uploaded file after checking its size and its real type (by content)."""
     if item.pk is None:
         validate_evidence_file(item.file)
-        item.content_type = sniff_mime_type(item.file)
+        item.content_type = detected_type(item.file)
         item.size = item.file.size
         item.uploaded_by = item.uploaded_by or actor
     with transaction.atomic():

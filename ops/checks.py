@@ -28,11 +28,18 @@ def check_database() -> Result:
 
 
 def check_cache() -> Result:
+    """The shared cache itself: a Redis cache is pinged directly, because core.cache.FailoverRedisCache answers
+    from this process's memory while Redis is down (the rate limits fail open; readiness must not)."""
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    get_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if get_client is not None:
+        get_client(write=True).ping()
+        return Result(True, f"{backend}: Redis answers")
     key, value = "ops:readyz:probe", uuid.uuid4().hex
     cache.set(key, value, 30)
     if cache.get(key) != value:
         return Result(False, "the cache did not return what was written")
-    return Result(True, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
+    return Result(True, backend)
 
 
 def check_broker() -> Result:

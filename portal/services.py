@@ -11,6 +11,7 @@ from cases.models import Business, Case
 from cases.services import case_register, evidence_add
 from cases.users import get_system_user
 from core.audit import record_text, save_audited
+from core.text import one_line
 
 from . import tracking
 
@@ -50,7 +51,7 @@ def complaint_submit_online(*, consumer: dict, business: dict, files=(), **field
 def _business_named(data: dict, *, actor) -> Business:
     """The business of that exact name, else a new one from what the consumer gave (the mediator checks it when
     screening the complaint)."""
-    name = " ".join(data["name"].split())
+    name = one_line(data["name"])
     found = Business.objects.filter(name=name).order_by("pk").first()
     if found is not None:
         return found

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from cases.choices import CaseState, Category, Nature
+from core.text import spreadsheet_cell
 
 from .selectors import BASIS_LABELS, BREAKDOWNS, CASE_LIST_COLUMNS, FIGURES, Statistics
 
@@ -78,8 +79,8 @@ def table_csv(stats: Statistics, filename: str) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     for title, rows in table_sections(stats):
-        writer.writerow([title])
-        writer.writerows(rows)
+        writer.writerow([spreadsheet_cell(title)])
+        writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows])
         writer.writerow([])
     return response
 
@@ -89,7 +90,7 @@ def table_xlsx(stats: Statistics, filename: str) -> HttpResponse:
     sheet = workbook.active
     sheet.title = _("Figures")[:31]
     for title, rows in table_sections(stats):
-        sheet.append([title])
+        sheet.append([_excel(title)])
         for row in rows:
             sheet.append([_excel(v) for v in row])
         sheet.append([])
@@ -126,7 +127,7 @@ def cases_csv(values_qs, filename: str) -> StreamingHttpResponse:
     def lines():
         yield "\ufeff" + writer.writerow([str(c) for c in CASE_LIST_COLUMNS])
         for row in _case_rows(values_qs):
-            yield writer.writerow(row)
+            yield writer.writerow([spreadsheet_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -149,9 +150,10 @@ def cases_xlsx(values_qs, filename: str) -> HttpResponse:
 
 
 def _excel(value):
-    """openpyxl writes dates and numbers natively; lazy strings must be made plain."""
+    """openpyxl writes dates and numbers natively; text is made plain, without control characters (which
+    openpyxl refuses) and never a formula (core.text.spreadsheet_cell)."""
     if isinstance(value, (int, float, date, datetime)) or value is None:
         return value
     if hasattr(value, "as_tuple"):  # Decimal
         return value
-    return str(value)
+    return spreadsheet_cell(str(value))

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +20,7 @@ from cases import services
 from cases.choices import HANDLING_STATES
 from cases.documents import pdf_response
 from cases.ladder import FIELDS as LADDER_FIELDS
+from cases.masking import mask_id_number
 from cases.models import (
     Business,
     Case,
@@ -37,7 +39,7 @@ from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders
-from .base import ReassignMixin
+from .base import ReassignMixin, SafeAutocompleteMixin
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
 admin.site.site_title = _("Complaint handling")
@@ -261,7 +263,7 @@ HANDLING_FIELDS = [
 
 
 @admin.register(Case)
-class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
+class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "display_number",
         "state_badge",
@@ -544,6 +546,8 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, object_id, action):
+        if not str(object_id).isdigit():
+            raise Http404
         case = get_object_or_404(Case.objects.select_related("consumer", "business"), pk=object_id)
         if not self.has_view_permission(request, case):
             raise PermissionDenied
@@ -581,14 +585,66 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         return TemplateResponse(request, "admin/cases/case/action_form.html", context)
 
 
+class ConsumerMaskedIdForm(forms.ModelForm):
+    """The consumer's page for staff who may not read ID numbers: the number recorded is shown masked, a new one
+    can be typed in its place (leaving the box empty keeps it)."""
+
+    class Meta:
+        model = Consumer
+        fields = ["name", "phone", "id_number", "address", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["id_number"]
+        recorded = self.instance.masked_id_number if self.instance.pk else ""
+        self.initial["id_number"] = ""
+        field.widget.attrs["autocomplete"] = "off"
+        if recorded:
+            field.help_text = _("Recorded: %(masked)s. Type a new number to replace it; leave empty to keep it.") % {
+                "masked": recorded
+            }
+
+    def clean_id_number(self):
+        typed = self.cleaned_data.get("id_number", "").strip()
+        return typed or (self.instance.id_number if self.instance.pk else "")
+
+
 @admin.register(Consumer)
 class ConsumerAdmin(ReadOnlyHistoryAdmin):
+    """ID numbers are shown in full only to staff whose role needs them (cases.view_consumer_id_number:
+    supervisors); everyone else sees them masked, here and in the consumer's history."""
+
     list_display = ["name", "masked_phone_display", "created_at"]
     search_fields = ["name", "^phone"]
 
     @admin.display(description=_("phone"))
     def masked_phone_display(self, obj):
         return obj.masked_phone
+
+    @staticmethod
+    def reads_id_numbers(request) -> bool:
+        return request.user.has_perm("cases.view_consumer_id_number")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.reads_id_numbers(request):
+            kwargs["form"] = ConsumerMaskedIdForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.reads_id_numbers(request):
+            raise PermissionDenied  # a past version's form would show the number in full
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        if self.reads_id_numbers(request):
+            return
+        label = str(Consumer._meta.get_field("id_number").verbose_name)
+        for record in historical_records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                if str(change.get("field")) == label:
+                    change["old"] = mask_id_number(str(change.get("old") or ""))
+                    change["new"] = mask_id_number(str(change.get("new") or ""))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -606,6 +662,21 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def get_readonly_fields(self, request, obj=None):
+        """Who may answer a business's sheets in the portal is a supervisor's choice only (a mediator adding
+        themselves would read any business's cases); the change is recorded in the business's history."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("cases.manage_business_members"):
+            readonly.append("members")
+        return readonly
+
+    def save_related(self, request, form, formsets, change):
+        if "members" in form.changed_data:
+            if not request.user.has_perm("cases.manage_business_members"):
+                raise PermissionDenied
+            form.instance._change_reason = str(_("Portal users changed"))
+        super().save_related(request, form, formsets, change)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per machine come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -28,10 +29,15 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "simple_history",
+    "csp",
     "django_ratelimit",  # only for its system check that the cache is shared (see CACHES)
     "django_guid",  # the request id (X-Request-ID) of every log line
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 LOCAL_APPS = [
+    "accounts",
     "workcalendar",
     "notifications",
     "documents",
@@ -52,14 +58,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files from STATIC_ROOT (collectstatic) with far-future caching; the web server needs nothing else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "backoffice.twofactor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the page with the wait time
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,13 +120,59 @@ try:  # WhiteNoise serves from here (collectstatic fills it); it warns on every 
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 except OSError:
     pass
-MEDIA_URL = "media/"
+# Uploads and issued documents live under MEDIA_ROOT, which is never served as a folder: every file field's
+# `.url` is the access-checked view /files/<name> (core.storage, portal.files). A proxy must not serve it either.
+MEDIA_URL = "/files/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "core.storage.CheckedFileStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Content-Security-Policy on every page (django-csp): scripts only from this site's own files (no inline
+# script, no eval), nothing framed or framing, forms posting only here. Inline styles stay allowed: the admin's
+# and the charts' style attributes are not a script vector. A stored file's response sets its own, stricter one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGIN_URL = "admin:login"
+# Staff two-factor sign-in (django-otp TOTP, backoffice.twofactor): the role groups that must give an
+# authenticator code after their password (superusers too when the list is not empty). Production keeps
+# "supervisor" (or adds "mediator"); local.py (make run) empties it so the demo logins work with passwords.
+STAFF_2FA_REQUIRED_ROLES = env.list("STAFF_2FA_REQUIRED_ROLES", default=["supervisor"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="消协投诉处理")
 # Business portal links (django-sesame): the emailed link signs the business's contact account in, scoped to one
 # transfer sheet, and expires after PORTAL_LINK_MAX_AGE_DAYS.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "sesame.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account + IP before the others are asked
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
+# Sign-in lockouts (django-axes) for the admin and the portal: failures are counted per account AND IP address
+# together, so a stranger's wrong passwords lock out only the stranger's own address, never the real owner on
+# theirs; a successful sign-in resets the count and is itself never counted. The page says how long to wait.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "portal.lockout.attempted_username"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 SESAME_MAX_AGE = env.int("PORTAL_LINK_MAX_AGE_DAYS", default=30) * 24 * 3600
 # Absolute links in emails and SMS (the portal link on a transfer sheet) start with this.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -190,7 +246,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, falling back to this process's memory (with a logged warning) while Redis is unreachable.
+            "BACKEND": "core.cache.FailoverRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "xh",
         }
@@ -200,11 +257,17 @@ else:
 # Django's own RedisCache increments atomically but is not on django_ratelimit's list of known backends.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "default"
+# The client's address behind reverse proxies (core.clientip): the number of proxies in front of the web server
+# that append to X-Forwarded-For (0: none, REMOTE_ADDR is the client). Production sets it to its topology.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 # Rates ("count/period", period s, m, h or d) of the public pages and the portal login.
+# Failed portal sign-ins from one IP address, whatever the account (successful ones are never counted).
 RATE_PORTAL_LOGIN_IP = env("RATE_PORTAL_LOGIN_IP", default="20/h")
-RATE_PORTAL_LOGIN_USERNAME = env("RATE_PORTAL_LOGIN_USERNAME", default="5/15m")
 RATE_COMPLAINT_IP = env("RATE_COMPLAINT_IP", default="5/h")
 RATE_TRACKING_IP = env("RATE_TRACKING_IP", default="20/h")
+# Per tracking number (normalised: WS21 is WS00000021) and IP address: a stranger elsewhere cannot use up the
+# owner's tries. The secret has ~78 bits, so guessing it is hopeless anyway; the SMS code has its own 5 tries.
 RATE_TRACKING_NUMBER = env("RATE_TRACKING_NUMBER", default="10/h")
 RATE_TRACKING_SMS = env("RATE_TRACKING_SMS", default="3/h")
 
@@ -281,8 +344,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # django-guid says at INFO every id it makes: one line per task and request, noise beside the id itself.
-    "loggers": {"django_guid": {"level": "WARNING"}},
+    "loggers": {
+        # django-guid says at INFO every id it makes: one line per task and request, noise beside the id.
+        "django_guid": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what an operator needs.
+        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+    },
 }
 # /readyz: which checks, and how old beat's heartbeat and the oldest undelivered notice may be.
 READYZ_CHECKS = env.list("READYZ_CHECKS", default=["database", "cache", "broker", "beat", "outbox"])

@@ -3,7 +3,7 @@
 Required: DJANGO_SECRET_KEY (long, random), DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), REDIS_URL (the
 broker and the shared cache: rate limits must be counted across every process). Optional, with their defaults
 below: DATABASE_REPLICA_URL (the statistics read from it), CONN_MAX_AGE, DJANGO_CSRF_TRUSTED_ORIGINS,
-TRUSTED_PROXY_COUNT / RATELIMIT_IP_META_KEY (the client's address behind the proxy), DJANGO_SECURE_* (TLS),
+TRUSTED_PROXY_COUNT (1: the proxies in front, for the client's address), DJANGO_SECURE_* (TLS),
 LOG_FORMAT (json), SENTRY_DSN (+ SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE), METRICS_TOKEN,
 CELERY_VISIBILITY_TIMEOUT, BEAT_LOCK_TIMEOUT. The README's production section and deploy/ show them in use.
 """
@@ -29,12 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bo
 if not REDIS_URL:
     raise ImproperlyConfigured("Set REDIS_URL in production: the broker, and the cache every process shares.")
 
-# A Redis that does not answer costs a request two seconds at most, never a hung worker.
-CACHES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
-    socket_connect_timeout=env.float("REDIS_CONNECT_TIMEOUT", default=2.0),
-    socket_timeout=env.float("REDIS_TIMEOUT", default=2.0),
-)
-
 # --- Database: persistent connections, and the read replica for the statistics ----------------------------
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -51,12 +45,12 @@ DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
 # --- Static files: collected (manifest names, compressed), served by WhiteNoise from the web processes -------
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 — the stored files keep base's access-checked storage
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # --- TLS at the proxy; the client's address behind it -------------------------------------------------------
-# The proxy (deploy/nginx.conf) terminates TLS and sets X-Forwarded-Proto, X-Forwarded-For and X-Real-IP.
+# The proxy (deploy/nginx.conf) terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # The load balancer's probes and Prometheus talk plain HTTP to each node.
@@ -72,13 +66,10 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# How many proxies stand in front (their addresses are appended to X-Forwarded-For), and the request header
-# (META key) or callable the rate limits take the client's address from. base.py reads both from the
-# environment too; production's defaults assume the one nginx of deploy/, which sets X-Real-IP.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=globals().get("TRUSTED_PROXY_COUNT") or 1)
-RATELIMIT_IP_META_KEY = env(
-    "RATELIMIT_IP_META_KEY", default=globals().get("RATELIMIT_IP_META_KEY") or "HTTP_X_REAL_IP"
-)
+# How many proxies stand in front, each appending the address it saw to X-Forwarded-For: the rate limits and
+# the sign-in lockouts take the client's address from there (core.clientip, RATELIMIT_IP_META_KEY in base.py).
+# Production's default is the one nginx of deploy/; bin/prod (no proxy) sets 0.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 # The SMS gateway's backend (a notifications.channels.BaseSmsBackend subclass); until it is set, the check

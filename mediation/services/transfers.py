@@ -186,6 +186,7 @@ def _dispatch(sheet, *, actor, kind, to_address, note=""):
         to_address=to_address,
         about=sheet,
         dedupe_key=f"transfer-sheet-dispatch:{dispatch.pk}",
+        secret_keys=("link",),
         context={
             "number": sheet.number,
             "business": sheet.business.name,
@@ -360,7 +361,7 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
                 save_audited(sheet, actor, update_fields=["contact_user"])
             notification_enqueue(
                 channel="email", template="mediation/association_message", to_address=sheet.business.email,
-                about=sheet, dedupe_key=f"sheet-message:{message.pk}:email",
+                about=sheet, dedupe_key=f"sheet-message:{message.pk}:email", secret_keys=("link",),
                 context={
                     **context,
                     "association": settings.ASSOCIATION_NAME,
