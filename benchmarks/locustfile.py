@@ -28,6 +28,7 @@ RECEIPTS_FILE = os.environ.get("LOAD_RECEIPTS_FILE", ".var/load-receipts.txt")
 # the rest.
 FAILURES_FILE = os.environ.get("LOAD_FAILURES_FILE", ".var/load-failures.txt")
 _receipts_lock = threading.Lock()
+TRACKS_PER_RECEIPT = 8
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NUMBER = re.compile(r'id="tracking-number"[^>]*>([^<]+)<')
@@ -114,7 +115,7 @@ class Consumer(Visitor):
             if r.status_code != 200 or not number or not secret:
                 r.failure(f"no receipt (status {r.status_code})")
                 return
-        receipt = (number.group(1).strip(), secret.group(1).strip())
+        receipt = (number.group(1).strip(), secret.group(1).strip(), 0)
         _record_receipt(receipt[0])
         self.receipts.append(receipt)
 
@@ -122,7 +123,10 @@ class Consumer(Visitor):
     def track(self):
         if not self.receipts:
             return
-        number, secret = random.choice(self.receipts)
+        number, secret, tracked = random.choice(self.receipts)
+        if tracked >= TRACKS_PER_RECEIPT:
+            return  # a person follows a case a few times, not past the per-number limit (RATE_TRACKING_NUMBER)
+        self.receipts[self.receipts.index((number, secret, tracked))] = (number, secret, tracked + 1)
         page = self.client.get("/complaint/track/", name="/complaint/track/ [form]")
         with self.client.post(
             "/complaint/track/",

@@ -14,7 +14,9 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", 4))
 timeout = int(os.environ.get("WEB_TIMEOUT", 30))
 graceful_timeout = 30
-keepalive = 5
+# Longer than the proxy's (nginx's upstream keepalive_timeout, 60 s) and any client's idle time: a connection
+# the server closes just as the client reuses it is reset (seen in the soak with 5 s).
+keepalive = int(os.environ.get("WEB_KEEPALIVE", 75))
 # A worker is replaced after this many requests (with jitter, so they do not all restart at once).
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 2000))
 max_requests_jitter = max_requests // 10
