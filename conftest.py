@@ -138,7 +138,9 @@ def make_case(db, mediator, business):
     def make(state="submitted", *, actor=None, **overrides):
         actor = actor or mediator
         fields = {**COMPLAINT, "mediator": mediator, **overrides}
-        consumer = fields.pop("consumer", {"name": "张伟", "phone": "13900001234", "id_number": "110101199001011234"})
+        consumer = fields.pop("consumer", {
+            "name": "张伟", "phone": "13900001234", "id_number": "110101199001011234", "address": "示范市中山路1号",
+        })
         case = services.case_register(
             actor=actor, consumer=consumer, business=fields.pop("business", business), **fields
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from cases.models import Document, DocumentKind, Evidence
+from cases.models import Agent, Document, DocumentKind, Evidence
 from mediation.models import AppraisalRequest, TransferSheet
 
 from .access import portal_businesses
@@ -62,6 +62,11 @@ def _document(who: Viewer, document: Document) -> bool:
     return who.tracked_case_id == document.case_id and document.kind in CONSUMER_KINDS
 
 
+def _power_of_attorney(who: Viewer, agent: Agent) -> bool:
+    """The 授权委托书 carries the agent's and the consumer's identity: staff who may read evidence only."""
+    return who.user.has_perm("cases.view_evidence")
+
+
 def _appraisal(who: Viewer, request: AppraisalRequest) -> bool:
     return who.user.has_perm("mediation.view_appraisalrequest")
 
@@ -71,6 +76,7 @@ OWNERS = [
     (Evidence, "file", _evidence),
     (Document, "pdf", _document),
     (AppraisalRequest, "conclusion_file", _appraisal),
+    (Agent, "power_of_attorney", _power_of_attorney),
 ]
 
 

@@ -18,7 +18,9 @@ from . import tracking
 PRIVACY_NOTICE_VERSION = "2026-1"
 
 
-def complaint_submit_online(*, consumer: dict, business: dict, files=(), **fields) -> tuple[Case, str]:
+def complaint_submit_online(
+    *, consumer: dict, business: dict, files=(), agent: dict | None = None, **fields
+) -> tuple[Case, str]:
     """Register the complaint as the system user ("online form" in the record), attach the uploaded evidence
     (each file checked by content) and return the case with the receipt's secret, which is not stored."""
     system = get_system_user()
@@ -27,6 +29,7 @@ def complaint_submit_online(*, consumer: dict, business: dict, files=(), **field
         case = case_register(
             actor=system,
             consumer=consumer,
+            agent=agent,
             business=_business_named(business, actor=system),
             reason=record_text(
                 gettext_lazy(

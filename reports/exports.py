@@ -15,13 +15,13 @@ from openpyxl import Workbook
 from cases.choices import CaseState, Category, Nature
 from core.text import spreadsheet_cell
 
-from .selectors import BASIS_LABELS, BREAKDOWNS, CASE_LIST_COLUMNS, FIGURES, Statistics
+from .selectors import BASIS_LABELS, BREAKDOWNS, CASE_LIST_COLUMNS, FIGURES, Statistics, report_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_ROWS = 1_048_576  # a worksheet's limit, header included
 FIGURE_COLUMNS = [
     "received", "rejected", "accepted", "resolved", "terminated", "withdrawn", "open", "timely", "late",
-    "followed_up", "money_recovered", "resolution_rate", "timely_rate", "follow_up_rate", "satisfaction",
+    "followed_up", "money_recovered", "punitive_count", "punitive_amount", "resolution_rate", "timely_rate", "follow_up_rate", "satisfaction",
 ]
 
 
@@ -29,6 +29,7 @@ def _figure_headers():
     labels = {f.key: str(f.label) for f in FIGURES}
     labels.update(
         money_recovered=_("Money recovered (yuan)"), resolution_rate=_("Resolution rate (%)"),
+        punitive_count=_("Punitive damages (cases)"), punitive_amount=_("Punitive damages (yuan)"),
         timely_rate=_("Timely-handling rate (%)"), follow_up_rate=_("Follow-up rate (%)"),
         satisfaction=_("Average satisfaction"),
     )
@@ -56,6 +57,22 @@ def table_sections(stats: Statistics) -> list[tuple[str, list[list]]]:
             _("By %(dimension)s") % {"dimension": BREAKDOWNS[dimension][0]},
             [[str(BREAKDOWNS[dimension][0]), *_figure_headers()]]
             + [[row["label"], *(_cell(row[key]) for key in FIGURE_COLUMNS)] for row in rows],
+        ))
+    tables = report_tables(stats)
+    headers = [_("Count"), _("Share (%)")]
+    sections.append((
+        _("Complaints by nature (as in the 中消协 reports)"),
+        [[_("Nature of complaint"), *headers]]
+        + [[row["label"], row["count"], _cell(row["share"])] for row in tables["nature"].rows]
+        + [[_("Total"), tables["nature"].total, ""]],
+    ))
+    for key, title in (("goods", _("Goods categories")), ("services", _("Service categories"))):
+        table = tables[key]
+        sections.append((
+            title,
+            [[title, *headers]]
+            + [[row["label"], row["count"], _cell(row["share"])] for row in table.rows]
+            + [[_("Total (share of all complaints)"), table.total, _cell(table.share)]],
         ))
     sections.append((
         _("Monthly trend"),

@@ -33,12 +33,13 @@ from cases.models import (
     RejectionGround,
     TerminationGround,
 )
+from cases.validators import validate_evidence_file
 from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
-from . import mediation, reminders
+from . import mediation, reminders, rules
 from .base import ReassignMixin, SafeAutocompleteMixin
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
@@ -196,6 +197,9 @@ COMPLAINT_FIELDS = [
 ]
 
 
+AGENT_FIELDS = ["agent_name", "agent_id_number", "agent_phone", "agent_relationship", "agent_power_of_attorney"]
+
+
 class CaseRegisterForm(forms.ModelForm):
     """Staff entry of a complaint: the consumer's details are entered with the case."""
 
@@ -206,11 +210,44 @@ class CaseRegisterForm(forms.ModelForm):
         error_messages={"invalid": _("Enter a valid phone number.")},
     )
     consumer_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
-    consumer_address = forms.CharField(label=_("consumer's address"), max_length=255, required=False)
+    # 暂行办法 art. 9(1): name, phone and address of the complainant.
+    consumer_address = forms.CharField(label=_("consumer's address"), max_length=255)
+    # Filed by an agent (委托代理人, 暂行办法 art. 10): the agent's ID and the signed power of attorney.
+    agent_name = forms.CharField(label=_("agent's name"), max_length=100, required=False,
+                                 help_text=_("Only when an agent files for the consumer."))
+    agent_id_number = forms.CharField(label=_("agent's ID number"), max_length=30, required=False)
+    agent_phone = forms.CharField(label=_("agent's phone"), max_length=30, required=False)
+    agent_relationship = forms.CharField(label=_("relationship to the consumer"), max_length=100, required=False)
+    agent_power_of_attorney = forms.FileField(
+        label=_("power of attorney (授权委托书)"), required=False, validators=[validate_evidence_file],
+        help_text=_("The signed original, scanned or photographed (PDF or image)."),
+    )
 
     class Meta:
         model = Case
-        fields = ["channel", "received_at", *COMPLAINT_FIELDS]
+        fields = ["channel", "received_at", *COMPLAINT_FIELDS, "report_text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        named = [f for f in AGENT_FIELDS if cleaned.get(f)]
+        if named:
+            for name, message in (
+                ("agent_name", _("Enter the agent's name.")),
+                ("agent_id_number", _("Enter the agent's ID number.")),
+                ("agent_power_of_attorney", _("Upload the signed power of attorney (授权委托书).")),
+            ):
+                if not cleaned.get(name):
+                    self.add_error(name, message)
+        return cleaned
+
+    def agent_data(self):
+        data = self.cleaned_data
+        if not any(data.get(f) for f in AGENT_FIELDS):
+            return None
+        return {
+            "name": data["agent_name"], "id_number": data["agent_id_number"], "phone": data["agent_phone"],
+            "relationship": data["agent_relationship"], "power_of_attorney": data["agent_power_of_attorney"],
+        }
 
     def consumer_data(self):
         data = self.cleaned_data
@@ -232,7 +269,7 @@ class CaseChangeForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["channel", *COMPLAINT_FIELDS]
+        fields = ["channel", *COMPLAINT_FIELDS, "report_text"]
 
     def clean(self):
         cleaned = super().clean()
@@ -300,6 +337,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
         mediation.BusinessReplyInline,
         mediation.SheetMessageInline,
         mediation.AppraisalRequestInline,
+        rules.MediationExtensionInline,
         mediation.RemedyLineInline,
         DocumentInline,
         mediation.EscalationInline,
@@ -322,6 +360,10 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
         "pause_kind",
         "paused_on",
         "mediation_due_on",
+        "deadline_rules",
+        "law_for_mediator",
+        "agent_summary",
+        "report_summary",
         *LADDER_FIELDS,
         "decided_on",
         "rejection_grounds_display",
@@ -341,6 +383,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
                     _("Consumer"),
                     {"fields": ["consumer_name", "consumer_phone", "consumer_id_number", "consumer_address"]},
                 ),
+                (_("Agent (委托代理人)"), {"classes": ["collapse"], "fields": AGENT_FIELDS}),
                 (_("Complaint"), {"fields": CaseRegisterForm.Meta.fields}),
             ]
         return [
@@ -359,6 +402,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
                         "deadlines_provisional",
                         "pause_kind",
                         "paused_on",
+                        "deadline_rules",
                     ]
                 },
             ),
@@ -377,7 +421,8 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
                     ]
                 },
             ),
-            (_("Consumer"), {"fields": ["consumer_summary"]}),
+            (_("Consumer"), {"fields": ["consumer_summary", "agent_summary", "report_summary"]}),
+            (_("What the law gives"), {"fields": ["law_for_mediator"]}),
             (
                 _("Complaint"),
                 {"fields": [*CaseChangeForm.Meta.fields, "change_reason"]},
@@ -456,6 +501,37 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
     def mediator_display(self, obj):
         return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
 
+    @admin.display(description=_("rules of the due dates"))
+    def deadline_rules(self, obj):
+        return rules.deadline_rules_html(obj)
+
+    @admin.display(description=_("agent (委托代理人)"))
+    def agent_summary(self, obj):
+        agent = getattr(obj, "agent", None)
+        if agent is None:
+            return "—"
+        return format_html(
+            "{} ({})<br>{}: {}<br>{}: {}<br>{}: {}",
+            agent.name, agent.relationship or "—", _("ID number"), agent.masked_id_number, _("phone"),
+            agent.phone or "—", _("power of attorney (授权委托书)"),
+            format_html('<a href="{}">{}</a>', agent.power_of_attorney.url, _("download"))
+            if agent.power_of_attorney else "—",
+        )
+
+    @admin.display(description=_("report (举报)"))
+    def report_summary(self, obj):
+        if not obj.report_text:
+            return "—"
+        referred = (
+            _("referred to %(to)s on %(day)s") % {"to": obj.report_referred_to, "day": obj.report_referred_on}
+            if obj.report_referred_on else _("not referred yet")
+        )
+        return format_html("{}<br><em>{}</em>", obj.report_text, referred)
+
+    @admin.display(description=_("for the mediator"))
+    def law_for_mediator(self, obj):
+        return rules.law_for_mediator_html(obj)
+
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):
         return f"{obj.consumer.name} {obj.consumer.masked_phone}"
@@ -502,6 +578,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
             case = services.case_register(
                 actor=request.user,
                 consumer=form.consumer_data(),
+                agent=form.agent_data(),
                 business=form.cleaned_data["business"],
                 reason=services.record_text(_("Registered by staff")),
                 **{

@@ -283,17 +283,12 @@ EVIDENCE_ALLOWED_MIME_TYPES = [
     "video/mp4",
     "audio/mpeg",
 ]
-# Deadlines (domain.md): handling deadline counted in calendar days by default.
-CASE_HANDLING_DAYS = env.int("CASE_HANDLING_DAYS", default=15)
-CASE_HANDLING_IN_WORKING_DAYS = env.bool("CASE_HANDLING_IN_WORKING_DAYS", default=False)
-CASE_ACCEPTANCE_WORKING_DAYS = env.int("CASE_ACCEPTANCE_WORKING_DAYS", default=7)
-CASE_MEDIATION_WORKING_DAYS = env.int("CASE_MEDIATION_WORKING_DAYS", default=45)
+# Deadlines (domain.md): the periods of the law (acceptance, handling, the business's answer, the mediation limit)
+# are data, the rule sets (cases.RuleSet, admin "Rule sets"), not settings: a case keeps the rules it was accepted
+# under. Only the association's own reminder ladder below is configured here.
 # Days after the outcome the consumer has to rate the handling before the sweep closes the case without it.
 FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 
-# The answer-by date on a transfer sheet: this many calendar days after issue (a rest day rolls on to the next
-# working day), and never later than the case's handling deadline.
-TRANSFER_ANSWER_DAYS = env.int("TRANSFER_ANSWER_DAYS", default=7)
 # The reminder ladders (cases.ladder), in calendar days. The business's ladder keys on its answer date (the transfer
 # sheet's): remind it this many days before; the first urging notice (催办) goes the day after, the second this many
 # days after the first (and not before the new answer date the first one set has passed). An urging notice gives

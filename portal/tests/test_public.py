@@ -247,7 +247,7 @@ def test_a_rejected_complaint_shows_the_notice(client, mediator):
     case_services.case_reject(
         case_id=case.pk,
         actor=mediator,
-        grounds=[RejectionGround.objects.first()],
+        grounds=[RejectionGround.objects.filter(is_active=True).first()],
         explanation="未先与经营者协商",
     )
     _track(client, number, secret)
