@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint messages benchmark clean
+.PHONY: install run test lint messages benchmark clean prod backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	bin/dev-server
+
+# The production topology on this machine (gunicorn, Celery workers per queue, beat); DATABASE_URL and REDIS_URL
+# name PostgreSQL and Redis. See README "Production".
+prod: install
+	bin/prod
 
 test: install
 	$(BIN)/python -m pytest

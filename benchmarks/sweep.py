@@ -150,7 +150,7 @@ INSERT INTO cases_case (
     answer_reminder_stage_due_on, answer_reminder_stage_on, next_reminder_on, supervisor_queue_since,
     escalation_candidate_since, rejection_explanation, transferred_at, reply_summary,
     agreement_terms, advised_channel, termination_explanation, withdrawal_reason, closing_note, tracking_secret_hash,
-    created_at, updated_at
+    created_at, updated_at, mediation_extended_days, report_referred_to, report_text
 )
 SELECT g, k.state, CASE WHEN k.state = 'submitted' THEN NULL ELSE 'TS-' || %(year)s || '-' || lpad(g::text, 7, '0') END,
        'online', 'quality', 'household_appliances', g, 1 + g %% %(businesses)s, '双门冰箱', '冰箱不制冷，售后两次未修好。',
@@ -162,7 +162,7 @@ SELECT g, k.state, CASE WHEN k.state = 'submitted' THEN NULL ELSE 'TS-' || %(yea
        k.answer_reminder_stage_due_on, k.answer_reminder_stage_on, k.next_reminder_on, k.supervisor_queue_since,
        k.escalation_candidate_since, '',
        CASE WHEN k.state <> 'submitted' THEN (k.answer_due_on - 7 + time '15:00') AT TIME ZONE %(tz)s END,
-       '', '', '', '', '', '', '', now(), now()
+       '', '', '', '', '', '', '', now(), now(), 0, '', ''
 FROM generate_series(1, %(cases)s) g
 JOIN bench_category k ON k.name = CASE
     WHEN g %% 10 = 0 THEN (%(slots)s::text[])[1 + (g / 10) %% %(slot_count)s]
@@ -411,7 +411,8 @@ WITH ladder_step (ladder, kind, ord, days, gap) AS (
                || coalesce('user:' || m.user_id, 'business'),
            CASE m.channel WHEN 'email' THEN 'pending' ELSE 'sent' END, 0, '',
            CASE m.channel WHEN 'email' THEN '' ELSE %(in_app_note)s END,
-           CASE m.channel WHEN 'email' THEN now() END, CASE m.channel WHEN 'email' THEN NULL ELSE now() END, now()
+           CASE m.channel WHEN 'email' THEN now() END, CASE m.channel WHEN 'email' THEN NULL ELSE now() END, now(),
+           '[]'::jsonb
     FROM message m
     JOIN planned p ON p.id = m.case_id
     LEFT JOIN issued n ON n.reminder_id = m.id

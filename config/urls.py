@@ -7,6 +7,7 @@ from portal.urls import business_patterns, businesses_patterns, public_patterns
 from portal.views.files import stored_file
 
 urlpatterns = [
+    path("", include("ops.urls")),  # /healthz, /readyz, /metrics
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/2fa/", include(twofactor.urlpatterns)),
     path("admin/", admin.site.urls),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Avg, Count, DateField, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import GOODS_CATEGORIES, HANDLING_STATES, SERVICE_CATEGORIES, CaseState, Category, Nature
 from cases.models import Business, Case, CaseRejectionGround, Region
+from core.replica import read_alias, replica_alias, replica_reads
 from mediation.models import FollowUp
 
 RATED = [FollowUp.Channel.ONLINE, FollowUp.Channel.PHONE]
@@ -171,6 +172,7 @@ BREAKDOWNS = {
 }
 
 
+@replica_reads()  # every read of the statistics may go to the replica (DATABASE_REPLICA_URL)
 def statistics(
     period: Period, *, today: date | None = None, top: int | None = None, live: bool = False
 ) -> Statistics:
@@ -281,7 +283,8 @@ def _trend_one_pass(period: Period) -> list[dict]:
 def _run_large(sql, params) -> list[dict]:
     """Run one of the big aggregate scans. JIT compilation is turned off for it: for a statement this wide it
     took longer (≈2 s) than the scan itself; a larger work_mem keeps the grouping in memory."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
@@ -427,7 +430,8 @@ def case_list(period: Period, figure: str | None = None, *, today: date | None =
     if figure:
         queryset = queryset.filter(figure_q(figure, period, today))
     return (
-        queryset.order_by("received_at", "pk")
+        queryset.using(replica_alias())
+        .order_by("received_at", "pk")
         .values_list(
             "number", "received_at", "filed_on", "state", "nature", "category", "business__name",
             "business__region__name", "mediator__username", "due_on", "outcome_on", "money_recovered",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / ".var"  # local state for the embedded default (SQLite, file broker, uploads)
@@ -34,6 +35,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, not a CDN
+    "django_guid",  # the request id (X-Request-ID) of every log line
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -50,12 +52,17 @@ LOCAL_APPS = [
     "backoffice",
     "portal",
     "api",
+    "ops",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collectstatic) with far-future caching; the web server needs nothing else.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +122,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
+try:  # WhiteNoise serves from here (collectstatic fills it); it warns on every start while it is missing
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 # Uploads and issued documents live under MEDIA_ROOT, which is never served as a folder: every file field's
 # `.url` is the access-checked view /files/<name> (core.storage, portal.files). A proxy must not serve it either.
 MEDIA_URL = "/files/"
@@ -175,9 +186,14 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip
 # --- Celery -------------------------------------------------------------------------------------
 # With REDIS_URL set, Redis is the broker; without it a file-system broker needs no server at all.
 REDIS_URL = env("REDIS_URL", default="")
+# Every task is idempotent (a sweep claims its steps, a delivery claims its row), so each is acknowledged only
+# once done (acks_late) and put back when its worker dies (reject_on_worker_lost). A worker killed outright
+# (kill -9 of the whole worker) leaves its task unacknowledged in Redis: after the visibility timeout another
+# worker takes it again, so the timeout is minutes, not the hour of kombu's default.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
@@ -195,6 +211,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Separate queues, so a long sweep never delays a notice and a burst of notices never delays a document; the
+# production topology runs one worker per queue (Procfile, deploy/). Unrouted tasks go to "default".
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "reminders.tasks.*": {"queue": "sweeps"},
+    "mediation.tasks.*": {"queue": "sweeps"},
+    "ops.tasks.*": {"queue": "sweeps"},
+    "notifications.tasks.*": {"queue": "notifications"},
+    "documents.tasks.*": {"queue": "documents"},
+    "cases.tasks.*": {"queue": "documents"},
+}
+CELERY_QUEUE_NAMES = ["sweeps", "notifications", "documents", "default"]
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-notifications": {
         "task": "notifications.tasks.dispatch_pending_notifications",
@@ -213,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     "publish-api-events": {
         "task": "api.tasks.publish_events",
         "schedule": 60.0,
+    },
+    # /readyz's "beat" check: beat is alive if this ran recently.
+    "beat-heartbeat": {
+        "task": "ops.tasks.beat_heartbeat",
+        "schedule": float(env.int("BEAT_HEARTBEAT_SECONDS", default=30)),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -315,20 +348,60 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="消费者协会 <noreply@xiehui.localhost>")
 
+# --- Observation (ops/) ------------------------------------------------------------------------------
+# The request id: taken from the proxy's X-Request-ID (nginx $request_id) when it is a valid one, else made
+# here; returned in the response, in every log line of the request and of the Celery tasks it queued.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+    "IGNORE_URLS": ["healthz", "metrics"],
+    # A task queued by a request logs the request's id (and a scheduled task gets its own).
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+# LOG_FORMAT=json: one JSON object a line (python-json-logger) for the log collector; text otherwise.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Portal-link tokens and codes in a logged address are written as [***] (core.logfilters).
-    "filters": {"redact_secrets": {"()": "core.logfilters.RedactSecretsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
+    # Portal-link tokens and codes in a logged address are written as [***] (core.logfilters); every line carries
+    # the request id (django-guid).
+    "filters": {
+        "redact_secrets": {"()": "core.logfilters.RedactSecretsFilter"},
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler", "filters": ["request_id", "redact_secrets"], "formatter": LOG_FORMAT,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # django-guid says at INFO every id it makes: one line per task and request, noise beside the id.
+        "django_guid": {"level": "WARNING"},
         # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what an operator needs.
         "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
         # The request lines of the development server, through the redacting handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+# /readyz: which checks, and how old beat's heartbeat and the oldest undelivered notice may be.
+READYZ_CHECKS = env.list("READYZ_CHECKS", default=["database", "cache", "broker", "beat", "outbox"])
+READYZ_BEAT_MAX_AGE_SECONDS = env.int("READYZ_BEAT_MAX_AGE_SECONDS", default=300)
+READYZ_OUTBOX_MAX_AGE_SECONDS = env.int("READYZ_OUTBOX_MAX_AGE_SECONDS", default=900)
+READYZ_BROKER_TIMEOUT = env.float("READYZ_BROKER_TIMEOUT", default=2.0)
+# /metrics: a bearer token when set, else only these networks (the socket's address, never a forwarded one).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 
 ASSOCIATION_NAME = env("ASSOCIATION_NAME", default="示范市消费者协会")
 ASSOCIATION_PHONE = env("ASSOCIATION_PHONE", default="12315")

@@ -157,6 +157,11 @@ def test_a_sweep_that_planned_from_the_same_rows_claims_nothing(travel, make_cas
 # --- Redis down, and a real worker --------------------------------------------------------------------------
 
 
+# The test worker takes every queue (the tasks are routed to sweeps / notifications / documents), as the
+# development server's worker does.
+ALL_QUEUES = settings.CELERY_QUEUE_NAMES
+
+
 @contextmanager
 def celery_broker(url):
     """Send tasks to a real broker at `url` (not eagerly), failing fast if it cannot be reached."""
@@ -217,7 +222,7 @@ def test_with_redis_down_notifications_wait_and_go_out_when_it_is_back(travel, m
     email = Notification.objects.get(channel=EMAIL, template="reminders/urging_notice")
     assert email.status == Status.PENDING and urging_mail(mailoutbox) == []
 
-    with celery_broker(redis_db15) as app, start_worker(app, pool="solo", perform_ping_check=False):
+    with celery_broker(redis_db15) as app, start_worker(app, pool="solo", perform_ping_check=False, queues=ALL_QUEUES):
         assert notifications_request_dispatch() is True  # what beat does every minute
         assert wait_for(lambda: Notification.objects.get(pk=email.pk).status == Status.SENT)
 
@@ -232,7 +237,7 @@ def test_a_real_worker_runs_the_sweep_task_end_to_end(travel, make_case, redis_d
 
     cases = [make_case("transferred") for _ in range(3)]
     travel(cases[0].answer_due_on + DAY)
-    with celery_broker(redis_db15) as app, start_worker(app, pool="solo", perform_ping_check=False):
+    with celery_broker(redis_db15) as app, start_worker(app, pool="solo", perform_ping_check=False, queues=ALL_QUEUES):
         tasks.sweep_deadlines.delay(batch_size=2)
         urging = Notification.objects.filter(channel=EMAIL, template="reminders/urging_notice")
         assert wait_for(lambda: urging.filter(status=Status.SENT).count() == 3)
