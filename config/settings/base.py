@@ -36,6 +36,7 @@ LOCAL_APPS = [
     "cases",
     "reminders",
     "mediation",
+    "groups",
     "reports",
     "backoffice",
     "portal",
@@ -143,6 +144,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mediation.tasks.follow_up_sweep",
         "schedule": 3600.0,
     },
+    # Tell supervisors of a business crossing the complaints threshold (groups.services.hotspot_alerts_send).
+    "group-hotspot-alerts": {
+        "task": "groups.tasks.hotspot_alerts",
+        "schedule": 3600.0,
+    },
     "sweep-deadlines": {
         "task": "reminders.tasks.sweep_deadlines",
         "schedule": 300.0,
@@ -193,6 +199,12 @@ CASE_HANDLING_IN_WORKING_DAYS = env.bool("CASE_HANDLING_IN_WORKING_DAYS", defaul
 CASE_ACCEPTANCE_WORKING_DAYS = env.int("CASE_ACCEPTANCE_WORKING_DAYS", default=7)
 CASE_MEDIATION_WORKING_DAYS = env.int("CASE_MEDIATION_WORKING_DAYS", default=45)
 # Days after the outcome the consumer has to rate the handling before the sweep closes the case without it.
+# Group complaints (groups app): the supervisors' hot-spot alert fires once per business and window when at least
+# GROUP_HOTSPOT_THRESHOLD complaints against it were received in GROUP_HOTSPOT_DAYS days; the cluster view calls
+# two complaints' facts similar from GROUP_SIMILARITY_THRESHOLD (trigram similarity, 0–1).
+GROUP_HOTSPOT_THRESHOLD = env.int("GROUP_HOTSPOT_THRESHOLD", default=10)
+GROUP_HOTSPOT_DAYS = env.int("GROUP_HOTSPOT_DAYS", default=7)
+GROUP_SIMILARITY_THRESHOLD = env.float("GROUP_SIMILARITY_THRESHOLD", default=0.3)
 FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 
 # The answer-by date on a transfer sheet: this many calendar days after issue (a rest day rolls on to the next
