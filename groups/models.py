@@ -58,6 +58,7 @@ class GroupComplaint(models.Model):
         verbose_name = _("group complaint")
         verbose_name_plural = _("group complaints")
         ordering = ["-created_at"]
+        permissions = [("view_hotspots", _("Can view complaint hot spots and clusters of similar complaints"))]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -162,7 +163,7 @@ class MemberConsent(models.Model):
 
     class Via(models.TextChoices):
         WRITTEN = "written", _("In writing (uploaded authorisation)")
-        TRACKING_PAGE = "tracking_page", _("On the tracking page")
+        TRACKING_PAGE = "tracking_page", _("Online by the consumer (complaint form or tracking page)")
 
     member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="consents")
     act = models.CharField(_("act"), max_length=30, choices=ConsentAct.choices)

@@ -189,7 +189,7 @@ def similar_clusters(
         return x
 
     best: dict[int, float] = {}
-    for a, b, s in pairs:
+    for a, b, _s in pairs:
         parent[find(a)] = find(b)
     for a, _b, s in pairs:
         root = find(a)

@@ -32,6 +32,9 @@ from cases.models import (
     TerminationGround,
 )
 from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from groups import selectors as group_selectors
+from groups import services as group_services
+from groups.models import GroupComplaint, GroupMember
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
@@ -205,10 +208,29 @@ class CaseRegisterForm(forms.ModelForm):
     )
     consumer_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
     consumer_address = forms.CharField(label=_("consumer's address"), max_length=255, required=False)
+    join_group = forms.ModelChoiceField(
+        label=_("Join an existing group complaint"),
+        queryset=GroupComplaint.objects.none(),
+        required=False,
+        help_text=_("An open group complaint against the same business (共同投诉); the consumer's consent is asked."),
+    )
 
     class Meta:
         model = Case
         fields = ["channel", "received_at", *COMPLAINT_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["join_group"].queryset = GroupComplaint.objects.filter(
+            status=GroupComplaint.Status.OPEN
+        ).select_related("business")
+
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("join_group")
+        if group is not None and cleaned.get("business") != group.business:
+            self.add_error("join_group", _("The group complaint is against %(business)s.") % {"business": group.business})
+        return cleaned
 
     def consumer_data(self):
         data = self.cleaned_data
@@ -340,6 +362,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                     {"fields": ["consumer_name", "consumer_phone", "consumer_id_number", "consumer_address"]},
                 ),
                 (_("Complaint"), {"fields": CaseRegisterForm.Meta.fields}),
+                (_("Group complaint"), {"fields": ["join_group"]}),
             ]
         return [
             (
@@ -508,6 +531,11 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                     if k in CaseRegisterForm.Meta.fields and k != "business"
                 },
             )
+            if form.cleaned_data.get("join_group"):
+                group_services.group_member_add(
+                    group_id=form.cleaned_data["join_group"].pk, case_id=case.pk, actor=request.user,
+                    via=GroupMember.Via.INTAKE,
+                )
             obj.pk = case.pk
             obj._state.adding = False
             return
@@ -541,6 +569,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["case_actions"] = available_actions(obj, request.user)
+            context["group_membership"] = group_selectors.member_of(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, object_id, action):
