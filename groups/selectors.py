@@ -38,15 +38,15 @@ def in_group_q() -> Exists:
 # --- statistics -------------------------------------------------------------------------------------------------
 
 
-def member_figures(cases_q: Q) -> dict:
-    """Counting consumers as well as cases, over the cases `cases_q` selects (one query):
+def member_figures(cases) -> dict:
+    """Counting consumers as well as cases, over the `cases` queryset (one query):
     - consumers: every case is one consumer's complaint;
     - group_complaints: groups with at least one of those cases as a member (left members not counted);
     - group_members: those cases that are members of a group complaint;
     - matters: what the association handled as one matter each — an individual case, or a whole group.
     """
     member = GroupMember.objects.filter(case=OuterRef("pk"), left_on__isnull=True)
-    row = Case.objects.filter(cases_q).aggregate(
+    row = cases.order_by().aggregate(
         consumers=Count("pk"),
         group_members=Count("pk", filter=Q(Exists(member))),
         group_complaints=Count(

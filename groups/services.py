@@ -452,34 +452,44 @@ def member_outcome_record(
 
 
 def group_settle(*, group_id: int, actor) -> list:
-    """Carry out the settlement once every member has answered: each accepting member's own case is resolved
+    """Carry out the settlement for every member who has answered: each accepting member's own case is resolved
     with their remedy (their own 调解协议书 and money recovered); a refusing member leaves and continues alone.
-    Returns the issued agreements."""
+
+    The lead case carries the group's transfer sheet and mediation, so it is resolved last: while members are
+    still to answer, it waits and the group stays open (others may still join). Once nobody is left to answer,
+    the lead is resolved too and the group is settled. Returns the issued agreements."""
     _require_staff(actor)
     with transaction.atomic():
         group = _lock_group(group_id)
         _require_open(group)
         members = list(_active_members(group))
         pending = [m for m in members if not m.outcome]
-        if pending or not members:
-            raise ValidationError(
-                _("Not every member has answered the settlement yet: %(names)s.")
-                % {"names": "、".join(m.case.consumer.name for m in pending) or "—"}
-            )
-        unfiled = [m for m in members if m.case.state == S.SUBMITTED]
+        answered = [m for m in members if m.outcome and m.case.is_open]
+        unfiled = [m for m in answered if m.case.state == S.SUBMITTED]
         if unfiled:
             raise ValidationError(
                 _("Accept or remove the members whose complaint is not filed yet: %(names)s.")
                 % {"names": "、".join(m.case.consumer.name for m in unfiled)}
             )
+        lead_waits = bool(pending)
+        todo = [m for m in answered if not (lead_waits and m.case_id == group.lead_case_id)]
+        if not todo:
+            raise ValidationError(
+                _("Nothing to carry out yet; still to answer: %(names)s.")
+                % {"names": "、".join(m.case.consumer.name for m in pending) or "—"}
+            )
+        why = record_text(gettext_lazy("Settlement of group complaint %(number)s"), number=group.number)
         agreements = []
-        for member in members:
+        # The lead last: a member refusing first must not find the lead already resolved.
+        for member in sorted(todo, key=lambda m: m.case_id == group.lead_case_id):
             if member.outcome == GroupMember.Outcome.REFUSED:
+                if member.case_id == group.lead_case_id:
+                    continue  # the lead's case continues in mediation; the group ends with it below
                 group_member_remove(
-                    member_id=member.pk, actor=actor, reason=record_text(gettext_lazy("Refused the settlement; continues alone")),
+                    member_id=member.pk, actor=actor,
+                    reason=record_text(gettext_lazy("Refused the settlement; continues alone")),
                 )
                 continue
-            why = record_text(gettext_lazy("Settlement of group complaint %(number)s"), number=group.number)
             case = transitions.lock_case(member.case_id)
             _unpark(case, actor=actor, reason=why)
             if case.state in (S.ACCEPTED, S.TRANSFERRED):
@@ -493,9 +503,16 @@ def group_settle(*, group_id: int, actor) -> list:
                     }],
                 )
             )
-        group.status, group.settled_on = GroupComplaint.Status.SETTLED, today()
-        save_audited(group, actor, update_fields=["status", "settled_on"],
-                     reason=record_text(gettext_lazy("Group complaint settled")))
+        if not lead_waits:
+            group.status, group.settled_on = GroupComplaint.Status.SETTLED, today()
+            save_audited(group, actor, update_fields=["status", "settled_on"],
+                         reason=record_text(gettext_lazy("Group complaint settled")))
+            lead = next((m for m in todo if m.case_id == group.lead_case_id), None)
+            if lead is not None and lead.outcome == GroupMember.Outcome.REFUSED:
+                group_member_remove(
+                    member_id=lead.pk, actor=actor,
+                    reason=record_text(gettext_lazy("Refused the settlement; continues alone")),
+                )
     return agreements
 
 

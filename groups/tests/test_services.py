@@ -150,12 +150,25 @@ def test_lifecycle_one_sheet_listing_members_then_outcomes_per_member(group, med
     assert group.status == "settled"
 
 
-def test_settle_waits_for_every_member(group, mediator):
-    services.member_outcome_record(
-        member_id=_members(group)[0].pk, actor=mediator, accepted=True, remedy="refund", amount=Decimal("1")
-    )
-    with pytest.raises(ValidationError, match="会员2"):
+def test_settle_carries_out_the_answers_and_the_lead_waits_for_the_others(group, mediator):
+    lead, second, third = _members(group)
+    with pytest.raises(ValidationError, match="会员1"):
         services.group_settle(group_id=group.pk, actor=mediator)
+    for member in (lead, second):
+        services.member_outcome_record(
+            member_id=member.pk, actor=mediator, accepted=True, remedy="refund", amount=Decimal("100")
+        )
+    assert len(services.group_settle(group_id=group.pk, actor=mediator)) == 1  # the second; the lead waits
+    group.refresh_from_db()
+    assert group.status == "open"
+    assert Case.objects.get(pk=second.case_id).state == "resolved"
+    assert Case.objects.get(pk=lead.case_id).is_open
+    services.member_outcome_record(
+        member_id=third.pk, actor=mediator, accepted=True, remedy="refund", amount=Decimal("100")
+    )
+    assert len(services.group_settle(group_id=group.pk, actor=mediator)) == 2
+    group.refresh_from_db()
+    assert group.status == "settled" and Case.objects.get(pk=lead.case_id).state == "resolved"
 
 
 def test_withdraw_by_representative_binds_only_consenting(group, mediator):
