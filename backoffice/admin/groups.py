@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -103,9 +104,13 @@ class GroupMemberInline(WrittenByServices, admin.TabularInline):
         latest = {}
         for consent in sorted(obj.consents.all(), key=lambda c: (c.recorded_at, c.pk)):
             latest[consent.act] = consent
-        return "；".join(
-            f"{c.get_act_display()}{'✓' if c.given else '✗'}（{c.get_via_display()}）" for c in latest.values()
-        ) or "—"
+        if not latest:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), '<span title="{}">{} {}</span>',
+            ((f"{c.get_via_display()} · {timezone.localtime(c.recorded_at):%Y-%m-%d}", "✓" if c.given else "✗",
+              c.get_act_display()) for c in latest.values()),
+        )
 
     @admin.display(description=_("outcome"))
     def outcome_display(self, obj):

@@ -26,11 +26,11 @@ from django.utils import timezone
 from cases import services as cases
 from cases.models import Business, Case, Region, RejectionGround, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
+from groups.services import hotspot_alerts_send
 from mediation.models import AppraisalBody, Escalation
 from mediation.services import appraisal, escalation, follow_up, outcomes, transfers
 from mediation.services.follow_up import follow_up_sweep
 from portal.services import complaint_submit_online
-from groups.services import hotspot_alerts_send
 from reminders.services import deadlines_sweep
 
 from ...group_stories import GroupStories
