@@ -228,3 +228,15 @@ def member_of(case) -> GroupMember | None:
     return (
         GroupMember.objects.filter(case=case, left_on__isnull=True).select_related("group__business").first()
     )
+
+
+def led_group_members(case):
+    """For a business's view of a lead case's sheet: the group and its active members (the template shows only
+    names, masked phones, amounts and demands — the business needs no contact details)."""
+    group = GroupComplaint.objects.filter(lead_case=case).first()
+    if group is None:
+        return None, []
+    members = list(
+        group.members.filter(left_on__isnull=True).select_related("case__consumer").order_by("joined_on", "pk")
+    )
+    return group, members
