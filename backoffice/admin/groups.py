@@ -120,7 +120,8 @@ class GroupMemberInline(WrittenByServices, admin.TabularInline):
         if obj.outcome == GroupMember.Outcome.ACCEPTED:
             text += f"：{obj.get_outcome_remedy_display()} {obj.outcome_amount if obj.outcome_amount is not None else ''}"
         if obj.outcome_by_representative_id:
-            text += f"（{_('by representative')} {obj.outcome_by_representative.case.consumer.name}）"
+            by = _("by representative")
+            text += f"（{by} {obj.outcome_by_representative.case.consumer.name}）"
         return text
 
 
