@@ -34,17 +34,27 @@ class GroupAction:
     service: object
     style: str = ""
     open_only: bool = True
+    when: object = None  # a further condition on the group, e.g. the lead case's state
+
+    def offered(self, group) -> bool:
+        return (group.is_open or not self.open_only) and (self.when is None or self.when(group))
+
+
+def _lead_in(*states):
+    return lambda group: group.lead_case_id is not None and group.lead_case.state in states
 
 
 ACTIONS = [
     GroupAction("merge", _("Merge a case into the group"), forms.MergeForm, services.group_member_add),
-    GroupAction("admit", _("Accept a member's complaint"), forms.MemberForm, services.group_member_admit),
+    GroupAction("admit", _("Accept a member's complaint"), forms.MemberForm, services.group_member_admit,
+                when=lambda g: g.members.filter(left_on__isnull=True, case__state="submitted").exists()),
     GroupAction("split", _("Split a member out"), forms.SplitForm, services.group_member_remove, "danger"),
     GroupAction("lead", _("Change the lead case"), forms.MemberForm, services.group_lead_change),
     GroupAction("representatives", _("Representatives"), forms.RepresentativesForm,
                 services.group_representatives_set),
     GroupAction("consent", _("Record a written consent"), forms.ConsentForm, services.member_consent_record),
-    GroupAction("transfer", _("Transfer to the business (one sheet)"), forms.ConfirmForm, services.group_transfer),
+    GroupAction("transfer", _("Transfer to the business (one sheet)"), forms.ConfirmForm, services.group_transfer,
+                when=_lead_in("accepted")),
     GroupAction("demand_change", _("Change the demand"), forms.DemandChangeForm, services.group_demand_change),
     GroupAction("demand_withdraw", _("Withdraw the demand"), forms.DemandWithdrawForm,
                 services.group_demand_withdraw, "danger"),
@@ -184,7 +194,7 @@ class GroupComplaintAdmin(ReadOnlyHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.user.has_perm("cases.mediate_case"):
-            context["group_actions"] = [a for a in ACTIONS if obj.is_open or not a.open_only]
+            context["group_actions"] = [a for a in ACTIONS if a.offered(obj)]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -206,7 +216,7 @@ class GroupComplaintAdmin(ReadOnlyHistoryAdmin):
         back = reverse("admin:groups_groupcomplaint_change", args=[group.pk])
         if not request.user.has_perm("cases.mediate_case"):
             raise PermissionDenied
-        if spec is None or (spec.open_only and not group.is_open):
+        if spec is None or not spec.offered(group):
             messages.error(request, _("This action is not available for this group complaint (now)."))
             return redirect(back)
         form = spec.form(request.POST or None, request.FILES or None, group=group)

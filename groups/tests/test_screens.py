@@ -41,9 +41,12 @@ def test_group_list_change_page_and_every_action_form_render(client, mediator, g
     assert "会员1" in page and "13800000001" in page  # staff see the contact details
     from backoffice.admin.groups import ACTIONS
 
+    offered = [a.name for a in ACTIONS if a.offered(group)]
+    assert "transfer" in offered and "admit" not in offered  # nobody waits for screening
     for action in ACTIONS:
         response = client.get(reverse("admin:groups_groupcomplaint_act", args=[group.pk, action.name]))
-        assert response.status_code == 200, action.name
+        assert response.status_code == (200 if action.name in offered else 302), action.name
+        assert (f"/act/{action.name}/" in page) == (action.name in offered)
 
 
 def test_group_page_query_count_is_flat(client, mediator, group, make_case, django_assert_max_num_queries):
