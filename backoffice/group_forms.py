@@ -98,6 +98,19 @@ class ConsentForm(MemberForm):
         }
 
 
+class OfferForm(MemberForm):
+    remedy = forms.ChoiceField(label=_("Remedy"), choices=Remedy.choices)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, **MONEY)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = self.active().filter(outcome="")
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {**super().service_kwargs(), "remedy": data["remedy"], "amount": data["amount"]}
+
+
 class RepresentativeField(MemberChoiceField):
     pass
 

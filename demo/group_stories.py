@@ -165,6 +165,9 @@ class GroupStories:
                 member_id=self._member_named(group, n).pk, actor=mediator, accepted=a is not None,
                 remedy="refund" if a else "", amount=Decimal(a) if a else None, representative_id=r,
             )
+        yield 18, 16, lambda: groups.member_offer_propose(
+            member_id=self._member_named(group, "周晓峰").pk, actor=mediator, remedy="refund", amount=Decimal("3024.00"),
+        )  # put to him; he has not answered on the tracking page yet
         yield 19, 10, lambda: groups.group_settle(group_id=group.pk, actor=mediator)
         yield 20, 10, lambda: groups.lawsuit_support_record(
             actor=mediator, group_id=group.pk, kind=LawsuitSupport.Kind.PUBLIC_INTEREST,

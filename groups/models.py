@@ -93,6 +93,17 @@ class GroupMember(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leave_reason = models.TextField(_("why the member left"), blank=True)
     is_representative = models.BooleanField(_("representative"), default=False)
+    # The settlement the association puts to this member (from the business's offer and the mediation).
+    offer_remedy = models.CharField(_("remedy offered"), max_length=20, choices=Remedy.choices, blank=True)
+    offer_amount = models.DecimalField(
+        _("amount offered (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    offered_on = models.DateField(_("offered on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True, default="")
     outcome_remedy = models.CharField(_("remedy"), max_length=20, choices=Remedy.choices, blank=True)
     outcome_amount = models.DecimalField(

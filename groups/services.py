@@ -451,6 +451,47 @@ def member_outcome_record(
     return member
 
 
+def member_offer_propose(*, member_id: int, actor, remedy: str, amount: Decimal | None = None) -> GroupMember:
+    """Put a settlement to one member (their own remedy and amount); they answer it themselves on the tracking
+    page (or to the mediator), or a representative does with their consent. The member is told by SMS/email."""
+    _require_staff(actor)
+    if remedy not in Remedy.values:
+        raise ValidationError(_("Choose the remedy the member receives."))
+    if remedy in MONEY_REMEDIES and amount is None:
+        raise ValidationError(_("Enter the amount the member receives."))
+    if amount is not None and amount < 0:
+        raise ValidationError(_("Amounts cannot be negative."))
+    with transaction.atomic():
+        member = GroupMember.objects.select_for_update(of=("self",)).select_related("case__consumer").get(pk=member_id)
+        _require_open(_lock_group(member.group_id))
+        if not member.is_active:
+            raise ValidationError(_("This member has left the group."))
+        if member.outcome:
+            raise ValidationError(_("This member has answered the settlement already."))
+        member.offer_remedy, member.offer_amount, member.offered_on = remedy, amount, today()
+        save_audited(
+            member, actor, update_fields=["offer_remedy", "offer_amount", "offered_on"],
+            reason=record_text(
+                gettext_lazy("Settlement offered: %(remedy)s %(amount)s"),
+                remedy=Remedy(remedy).label, amount=amount_in_figures(amount) if amount is not None else "",
+            ),
+        )
+        _tell_member(member, "groups/offer", remedy=str(Remedy(remedy).label),
+                     amount=amount_in_figures(amount) if amount is not None else "")
+    return member
+
+
+def member_offer_answer(*, member_id: int, accepted: bool, actor=None) -> GroupMember:
+    """The member's own answer to the settlement put to them (the tracking page: as the system user)."""
+    actor = actor or get_system_user()
+    member = GroupMember.objects.get(pk=member_id)
+    if not member.offer_remedy:
+        raise ValidationError(_("No settlement has been put to you yet."))
+    return member_outcome_record(
+        member_id=member.pk, actor=actor, accepted=accepted, remedy=member.offer_remedy, amount=member.offer_amount
+    )
+
+
 def group_settle(*, group_id: int, actor) -> list:
     """Carry out the settlement for every member who has answered: each accepting member's own case is resolved
     with their remedy (their own 调解协议书 and money recovered); a refusing member leaves and continues alone.
@@ -596,16 +637,16 @@ def hotspot_alerts_send(*, on=None) -> int:
 # --- telling the consumer ---------------------------------------------------------------------------------------
 
 
-def _tell_member(member: GroupMember, template: str) -> None:
+def _tell_member(member: GroupMember, template: str, **extra) -> None:
     """SMS to the member's phone and email where there is one (the outbox; delivered after commit)."""
     case, group = member.case, member.group
     context = {
         "group": group.number, "title": group.title, "business": group.business.name,
         "case": _label(case), "reason": member.leave_reason,
-        "track_url": settings.PUBLIC_BASE_URL + "/complaint/track/",
+        "track_url": settings.PUBLIC_BASE_URL + "/complaint/track/", **extra,
     }
     consumer = case.consumer
-    when = member.left_on or member.joined_on
+    when = member.offered_on if template == "groups/offer" else (member.left_on or member.joined_on)
     if consumer.phone:
         notification_enqueue(
             channel="sms", template=template, context=context, to_address=consumer.phone, about=member,

@@ -58,6 +58,7 @@ ACTIONS = [
     GroupAction("demand_change", _("Change the demand"), forms.DemandChangeForm, services.group_demand_change),
     GroupAction("demand_withdraw", _("Withdraw the demand"), forms.DemandWithdrawForm,
                 services.group_demand_withdraw, "danger"),
+    GroupAction("offer", _("Put a settlement to a member"), forms.OfferForm, services.member_offer_propose),
     GroupAction("outcome", _("Record a member's answer to the settlement"), forms.OutcomeForm,
                 services.member_outcome_record),
     GroupAction("settle", _("Carry out the settlement"), forms.ConfirmForm, services.group_settle),
@@ -125,6 +126,9 @@ class GroupMemberInline(WrittenByServices, admin.TabularInline):
     @admin.display(description=_("outcome"))
     def outcome_display(self, obj):
         if not obj.outcome:
+            if obj.offer_remedy:
+                offered = _("offered")
+                return f"{offered}：{obj.get_offer_remedy_display()} {obj.offer_amount if obj.offer_amount is not None else ''}"
             return "—"
         text = obj.get_outcome_display()
         if obj.outcome == GroupMember.Outcome.ACCEPTED:

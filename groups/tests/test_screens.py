@@ -211,3 +211,25 @@ def test_lawsuit_support_on_a_single_case_and_its_bundle(client, mediator, make_
     pdf = client.get(reverse("admin:groups_case_bundle", args=[case.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert Decimal(case.amount_paid) > 0
+
+
+def test_the_member_answers_the_settlement_put_to_them_on_the_tracking_page(client, group, mediator):
+    from django.test import Client
+
+    from notifications.models import Notification
+
+    client.post(reverse("public:complaint"), _complaint(group, group_consents=[]))  # holds the tracking grant
+    member = GroupMember.objects.get(case__consumer__name="李娜")
+    services.group_member_admit(member_id=member.pk, actor=mediator)
+    staff = Client()
+    staff.force_login(mediator)
+    response = _act(staff, group, "offer", {"member": member.pk, "remedy": "refund", "amount": "2100.00"})
+    assert response.status_code == 302
+    assert Notification.objects.filter(template="groups/offer", to_address="13800138000").exists()
+    page = client.get(reverse("public:status")).content.decode()
+    assert 'id="group-offer"' in page and "2100.00" in page
+    client.post(reverse("public:group_answer"), {"offer": "accept"})
+    member.refresh_from_db()
+    assert member.outcome == "accepted" and member.outcome_amount == Decimal("2100.00")
+    assert member.outcome_by_representative is None
+    assert 'id="group-offer"' not in client.get(reverse("public:status")).content.decode()

@@ -21,7 +21,7 @@ from cases.models import Case, DocumentKind
 from cases.users import get_system_user
 from groups.models import ConsentAct, GroupComplaint, MemberConsent
 from groups.selectors import member_of
-from groups.services import consent_of, group_member_remove, member_consent_record
+from groups.services import consent_of, group_member_remove, member_consent_record, member_offer_answer
 from mediation.services.follow_up import consumer_rate
 from mediation.services.transfers import consumer_offer_respond
 from notifications.services import notification_enqueue
@@ -299,7 +299,8 @@ def rate(request):
 
 @require_POST
 def group_answer(request):
-    """The consumer's own word on their group complaint: give or withdraw a consent, or leave the group."""
+    """The consumer's own word on their group complaint: answer the settlement put to them, give or withdraw a
+    consent, or leave the group."""
     case = _granted_case(request)
     if case is None:
         return redirect("public:track")
@@ -308,7 +309,9 @@ def group_answer(request):
         raise Http404
     system = get_system_user()
     try:
-        if request.POST.get("leave"):
+        if request.POST.get("offer") in ("accept", "refuse"):
+            member_offer_answer(member_id=member.pk, accepted=request.POST["offer"] == "accept", actor=system)
+        elif request.POST.get("leave"):
             group_member_remove(
                 member_id=member.pk, actor=system, by_consumer=True,
                 reason=request.POST.get("reason", "").strip() or _("The consumer left on the tracking page"),
