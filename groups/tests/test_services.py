@@ -184,3 +184,16 @@ def test_withdraw_by_representative_binds_only_consenting(group, mediator):
     assert {m.pk for m in bound} == {rep.pk, member.pk} and skipped == []
     assert Case.objects.get(pk=member.case_id).state == "withdrawn"
     assert Case.objects.get(pk=other.case_id).is_open
+
+
+def test_the_case_audit_trail_shows_the_membership_and_consents(group, mediator):
+    from backoffice.audit import case_audit_trail
+
+    _lead, second, _third = _members(group)
+    _written(second, ConsentAct.ACCEPT_SETTLEMENT, mediator)
+    services.group_member_remove(member_id=second.pk, actor=mediator, reason="单独处理")
+    trail = case_audit_trail(Case.objects.get(pk=second.case_id))
+    whats = [str(e.what) for e in trail]
+    assert any(w.startswith(("Group complaint membership", "共同投诉成员")) for w in whats)
+    assert any("单独处理" in e.reason for e in trail)
+    assert len([w for w in whats if w.startswith(("Consent in the group complaint", "共同投诉中的同意"))]) == 1
