@@ -233,3 +233,29 @@ def test_the_member_answers_the_settlement_put_to_them_on_the_tracking_page(clie
     assert member.outcome == "accepted" and member.outcome_amount == Decimal("2100.00")
     assert member.outcome_by_representative is None
     assert 'id="group-offer"' not in client.get(reverse("public:status")).content.decode()
+
+
+def test_the_list_and_the_hot_spots_cost_the_same_queries_at_any_size(
+    client, supervisor, mediator, make_case, business
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def costs():
+        counts = []
+        for url in (reverse("admin:groups_groupcomplaint_changelist"), reverse("admin:groups_hotspots")):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    client.force_login(supervisor)
+    for n in range(3):
+        make_case("accepted", consumer={"name": f"甲{n}", "phone": f"1350000{n:04d}"}, **GYM)
+    small = costs()
+    cases = [make_case("accepted", consumer={"name": f"乙{n}", "phone": f"1351000{n:04d}"}, **GYM) for n in range(12)]
+    services.group_create(actor=mediator, business=business, title="一", dispute="一", category="lifestyle",
+                          nature="contract", case_ids=[c.pk for c in cases[:4]])
+    services.group_create(actor=mediator, business=business, title="二", dispute="二", category="lifestyle",
+                          nature="contract", case_ids=[c.pk for c in cases[4:6]])
+    assert costs() == small
