@@ -77,3 +77,14 @@ def test_a_second_run_changes_nothing(demo):
     before = Case.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert Case.objects.count() == before
+
+
+def test_the_demo_staff_have_real_names_and_phones(demo):
+    from django.contrib.auth import get_user_model
+
+    from accounts.people import display_name, staff_phone
+
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).select_related("staff_profile")
+    assert staff.count() >= 4
+    for user in staff:
+        assert display_name(user) != user.username and staff_phone(user), user
