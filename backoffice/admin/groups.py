@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.people import display_name
 from cases.models import Case
 from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 from groups import bundle, selectors, services
@@ -141,8 +142,15 @@ class GroupMemberInline(WrittenByServices, admin.TabularInline):
 
 class LawsuitSupportInline(WrittenByServices, admin.TabularInline):
     model = LawsuitSupport
-    fields = ["kind", "addressee", "decided_on", "reasons", "recorded_by"]
+    fields = ["kind", "addressee", "decided_on", "reasons", "recorded_by_name"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by__staff_profile")
+
+    @admin.display(description=_("recorded by"))
+    def recorded_by_name(self, obj):
+        return display_name(obj.recorded_by)
 
 
 @admin.register(GroupComplaint)
@@ -156,7 +164,7 @@ class GroupComplaintAdmin(ReadOnlyHistoryAdmin):
     change_form_template = "admin/groups/groupcomplaint/change_form.html"
     change_list_template = "admin/groups/groupcomplaint/change_list.html"
     fields = ["number", "title", "business", "category", "nature", "dispute", "status", "lead_case", "settled_on",
-              "created_by", "created_at"]
+              "created_by_name", "created_at"]
     add_fields = ["business", "title", "category", "nature", "dispute"]
 
     def get_queryset(self, request):
@@ -164,6 +172,10 @@ class GroupComplaintAdmin(ReadOnlyHistoryAdmin):
         return super().get_queryset(request).annotate(
             n_members=Count("members", filter=active), paid=Sum("members__case__amount_paid", filter=active)
         )
+
+    @admin.display(description=_("created by"))
+    def created_by_name(self, obj):
+        return display_name(obj.created_by)
 
     @admin.display(description=_("members"), ordering="n_members")
     def member_count(self, obj):
@@ -370,6 +382,10 @@ class HotspotAlertAdmin(WrittenByServices, admin.ModelAdmin):
 
 @admin.register(MemberConsent)
 class MemberConsentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
-    list_display = ["member", "act", "given", "via", "recorded_by", "recorded_at"]
-    list_select_related = ["member__case__consumer", "recorded_by"]
+    list_display = ["member", "act", "given", "via", "recorded_by_name", "recorded_at"]
+    list_select_related = ["member__case__consumer", "recorded_by__staff_profile"]
+
+    @admin.display(description=_("recorded by"))
+    def recorded_by_name(self, obj):
+        return display_name(obj.recorded_by)
     list_filter = ["act", "via", "given"]
