@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -180,8 +181,6 @@ def group_member_remove(*, member_id: int, actor, reason: str, by_consumer: bool
         if not member.is_active:
             raise ValidationError(_("This member has left the group already."))
         group = _lock_group(member.group_id)
-        if group.lead_case_id == member.case_id and group.is_open and _others(group, member).exists():
-            raise ValidationError(_("The lead case cannot leave while others remain; choose another lead first."))
         member.left_on = today()
         member.leave_reason = reason.strip()
         member.is_representative = False
@@ -194,8 +193,29 @@ def group_member_remove(*, member_id: int, actor, reason: str, by_consumer: bool
             _unpark(case, actor=actor, reason=why)
         else:
             transitions.save_case(case, actor=actor, reason=why, update_fields=["updated_at"])
+        if group.is_open and group.lead_case_id == member.case_id:
+            _hand_on_the_lead(group, actor=actor)
         _tell_member(member, "groups/member_left")
     return member
+
+
+def _hand_on_the_lead(group, *, actor):
+    """The lead's consumer left (a consumer may always leave): the first remaining filed member's case leads the
+    group from its own state (the mediator transfers it or mediates it), or none until one is filed."""
+    successor = (
+        group.members.filter(left_on__isnull=True, case__state__in=HANDLING_STATES).order_by("joined_on", "pk").first()
+    )
+    group.lead_case = None
+    if successor is not None:
+        case = transitions.lock_case(successor.case_id)
+        why = record_text(gettext_lazy("Lead case of %(number)s: %(case)s"), number=group.number, case=_label(case))
+        _unpark(case, actor=actor, reason=why)
+        group.lead_case = case
+    save_audited(
+        group, actor, update_fields=["lead_case"],
+        reason=record_text(gettext_lazy("The lead case's consumer left; lead case: %(case)s"),
+                           case=_label(group.lead_case) if group.lead_case else "—"),
+    )
 
 
 def _others(group, member):
@@ -620,7 +640,7 @@ def hotspot_alerts_send(*, on=None) -> int:
                 continue
             context = {
                 "business": alert.business.name, "complaints": alert.complaints, "days": days,
-                "start": start, "end": on,
+                "start": start, "end": on, "url": settings.PUBLIC_BASE_URL + reverse("admin:groups_hotspots"),
             }
             for user in supervisors:
                 for channel in ("in_app", "email"):

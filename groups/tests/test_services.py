@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Case
+from cases.users import get_system_user
 from conftest import PDF_BYTES
 from groups import services
 from groups.models import ConsentAct, GroupMember, MemberConsent
@@ -197,3 +198,13 @@ def test_the_case_audit_trail_shows_the_membership_and_consents(group, mediator)
     assert any(w.startswith(("Group complaint membership", "共同投诉成员")) for w in whats)
     assert any("单独处理" in e.reason for e in trail)
     assert len([w for w in whats if w.startswith(("Consent in the group complaint", "共同投诉中的同意"))]) == 1
+
+
+def test_the_lead_may_leave_and_the_next_filed_member_leads(group, mediator):
+    lead, second, _third = _members(group)
+    services.group_member_remove(member_id=lead.pk, actor=get_system_user(), reason="自行起诉", by_consumer=True)
+    group.refresh_from_db()
+    assert group.lead_case_id == second.case_id
+    assert Case.objects.get(pk=second.case_id).pause_kind == ""
+    assert Case.objects.get(pk=lead.case_id).is_open
+    assert "自行起诉" in lead.history.latest().history_change_reason
