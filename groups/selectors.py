@@ -2,8 +2,8 @@
 period with growth) and the clusters of similar complaints not yet grouped.
 
 Similarity of two complaints' facts is trigram similarity (pg_trgm's `similarity()`): on PostgreSQL the database
-computes it; on SQLite `trigram_similarity` computes the same measure in Python (pg_trgm's word split and
-padding), so both backends find the same clusters.
+gives each text's trigrams (show_trgm); on SQLite `trigrams` extracts them the same way in Python (pg_trgm's word
+split and padding), so both backends find the same clusters.
 """
 
 import re
@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.utils import timezone
 
 from cases.choices import OPEN_STATES, Category
@@ -128,8 +128,9 @@ class Cluster:
     business_id: int
     business: str
     cases: list = field(default_factory=list)
-    similarity: float = 0.0  # the highest pair's
+    similarity: float = 0.0  # the highest of a complaint to its cluster's first complaints
     open_group: GroupComplaint | None = None  # an open group against the business the cases could join
+    size: int = 0  # every complaint of the cluster (only the first ones are loaded into `cases`)
 
 
 def ungrouped_candidates(*, since: date, business_id: int | None = None):
@@ -144,76 +145,93 @@ def ungrouped_candidates(*, since: date, business_id: int | None = None):
     return rows
 
 
-def similar_pairs(*, since: date, threshold: float, business_id: int | None = None) -> list[tuple[int, int, float]]:
-    """(case id, case id, similarity) of same-business ungrouped complaints whose facts are at least `threshold`
-    similar."""
-    candidates = ungrouped_candidates(since=since, business_id=business_id)
+def _candidate_trigrams(candidates):
+    """(case id, business id, trigram set) of each candidate: PostgreSQL's own trigrams (pg_trgm's show_trgm(), so
+    its word split and locale); on SQLite the same extraction in Python."""
     if connection.vendor == "postgresql":
-        ids_sql, params = candidates.values("pk").query.sql_with_params()
-        sql = f"""
-            SELECT a.id, b.id, similarity(a.facts, b.facts) AS s
-            FROM cases_case a JOIN cases_case b ON a.business_id = b.business_id AND a.id < b.id
-            WHERE a.id IN ({ids_sql}) AND b.id IN ({ids_sql}) AND similarity(a.facts, b.facts) >= %s
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *params, threshold])
-            return [(a, b, float(s)) for a, b, s in cursor.fetchall()]
-    rows = list(candidates.values_list("pk", "business_id", "facts"))
+        rows = (
+            candidates.annotate(grams=Func(F("facts"), function="show_trgm"))
+            .values_list("pk", "business_id", "grams")
+            .order_by("received_at", "pk")
+            .iterator(chunk_size=2000)
+        )
+        return [(pk, business, set(grams)) for pk, business, grams in rows if grams]
+    rows = candidates.values_list("pk", "business_id", "facts").order_by("received_at", "pk")
+    return [(pk, business, grams) for pk, business, facts in rows if (grams := trigrams(facts))]
+
+
+def _similarity(ta, tb):
+    shared = len(ta & tb)
+    return shared / (len(ta) + len(tb) - shared)
+
+
+def similar_pairs(*, since: date, threshold: float, business_id: int | None = None) -> list[tuple[int, int, float]]:
+    """(case id, case id, similarity) of every same-business pair of ungrouped complaints at least `threshold`
+    similar (quadratic per business: for checks and small sets; the view uses similar_clusters)."""
     by_business: dict[int, list] = {}
-    for pk, business, facts in rows:
-        by_business.setdefault(business, []).append((pk, trigrams(facts)))
+    for pk, business, grams in _candidate_trigrams(ungrouped_candidates(since=since, business_id=business_id)):
+        by_business.setdefault(business, []).append((pk, grams))
     pairs = []
     for items in by_business.values():
         for i, (a, ta) in enumerate(items):
             for b, tb in items[i + 1 :]:
-                if ta and tb:
-                    s = len(ta & tb) / len(ta | tb)
-                    if s >= threshold:
-                        pairs.append((min(a, b), max(a, b), s))
+                if (s := _similarity(ta, tb)) >= threshold:
+                    pairs.append((min(a, b), max(a, b), s))
     return pairs
 
 
+SEEDS_PER_CLUSTER = 3  # a complaint joins a cluster similar to one of its first three complaints
+
+
 def similar_clusters(
-    *, since: date, threshold: float | None = None, business_id: int | None = None, min_size: int = 2
+    *, since: date, threshold: float | None = None, business_id: int | None = None, min_size: int = 2,
+    limit: int = 30, cases_shown: int = 50,
 ) -> list[Cluster]:
-    """Groups of similar ungrouped complaints (connected by similar pairs), the largest first, each with the open
-    group against its business if there is one."""
+    """Clusters of similar ungrouped complaints per business, the largest first, each with the open group against
+    its business if there is one.
+
+    Steps: each candidate's trigram set once (_candidate_trigrams); per business, in order of receipt, a complaint
+    joins the first cluster whose first complaints (SEEDS_PER_CLUSTER) it is at least `threshold` similar to
+    (pg_trgm's similarity = shared trigrams ÷ all), else starts one — linear in the complaints times the clusters,
+    not quadratic in the complaints; keep clusters of `min_size` or more; the `limit` largest are returned with
+    their first `cases_shown` cases loaded (`size` counts them all)."""
     threshold = settings.GROUP_SIMILARITY_THRESHOLD if threshold is None else threshold
-    pairs = similar_pairs(since=since, threshold=threshold, business_id=business_id)
-    parent: dict[int, int] = {}
-
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    best: dict[int, float] = {}
-    for a, b, _s in pairs:
-        parent[find(a)] = find(b)
-    for a, _b, s in pairs:
-        root = find(a)
-        best[root] = max(best.get(root, 0.0), s)
-    members: dict[int, list[int]] = {}
-    for x in parent:
-        members.setdefault(find(x), []).append(x)
-    chosen = {root: ids for root, ids in members.items() if len(ids) >= min_size}
-    cases = Case.objects.select_related("business", "consumer").in_bulk([pk for ids in chosen.values() for pk in ids])
-    businesses = {cases[ids[0]].business_id for ids in chosen.values()}
+    per_business: dict[int, list[dict]] = {}
+    for pk, business, grams in _candidate_trigrams(ungrouped_candidates(since=since, business_id=business_id)):
+        clusters = per_business.setdefault(business, [])
+        best, best_s = None, 0.0
+        for cluster in clusters:
+            s = max(_similarity(grams, seed) for seed in cluster["seeds"])
+            if s >= threshold and s > best_s:
+                best, best_s = cluster, s
+        if best is None:
+            clusters.append({"business": business, "ids": [pk], "seeds": [grams], "similarity": 0.0})
+        else:
+            best["ids"].append(pk)
+            best["similarity"] = max(best["similarity"], best_s)
+            if len(best["seeds"]) < SEEDS_PER_CLUSTER:
+                best["seeds"].append(grams)
+    found = [c for clusters in per_business.values() for c in clusters if len(c["ids"]) >= min_size]
+    found.sort(key=lambda c: (-len(c["ids"]), c["ids"][0]))
+    found = found[:limit]
+    cases = Case.objects.select_related("business", "consumer").in_bulk(
+        [pk for c in found for pk in c["ids"][:cases_shown]]
+    )
     open_groups = {
         g.business_id: g
-        for g in GroupComplaint.objects.filter(business_id__in=businesses, status=GroupComplaint.Status.OPEN)
-        .order_by("created_at")
+        for g in GroupComplaint.objects.filter(
+            business_id__in={c["business"] for c in found}, status=GroupComplaint.Status.OPEN
+        ).order_by("-created_at")
     }
-    clusters = []
-    for root, ids in chosen.items():
-        rows = sorted((cases[pk] for pk in ids), key=lambda c: c.received_at)
+    result = []
+    for c in found:
+        rows = [cases[pk] for pk in c["ids"][:cases_shown]]
         business = rows[0].business
-        clusters.append(
-            Cluster(business.pk, business.name, rows, round(best.get(root, 0.0), 2), open_groups.get(business.pk))
+        result.append(
+            Cluster(business.pk, business.name, rows, round(c["similarity"], 2), open_groups.get(business.pk),
+                    size=len(c["ids"]))
         )
-    clusters.sort(key=lambda c: (-len(c.cases), c.business))
-    return clusters
+    return result
 
 
 def open_groups_for(business) -> list[GroupComplaint]:
