@@ -1,5 +1,5 @@
-"""pg_trgm on PostgreSQL: groups.selectors.similar_pairs calls similarity() on the complaints' facts.
-SQLite computes the same measure in Python, so nothing is done there."""
+"""pg_trgm on PostgreSQL: groups.selectors takes each complaint's trigrams from show_trgm() (pg_trgm's similarity
+measure). SQLite extracts the same trigrams in Python, so nothing is done there."""
 
 from django.db import migrations
 
