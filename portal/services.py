@@ -11,6 +11,7 @@ from cases.models import Business, Case
 from cases.services import case_register, evidence_add
 from cases.users import get_system_user
 from core.audit import record_text, save_audited
+from core.text import one_line
 from groups.models import GroupComplaint, GroupMember, MemberConsent
 from groups.services import group_member_add, member_consent_record
 
@@ -20,7 +21,8 @@ PRIVACY_NOTICE_VERSION = "2026-1"
 
 
 def complaint_submit_online(
-    *, consumer: dict, business: dict, files=(), group: GroupComplaint | None = None, consents=(), **fields
+    *, consumer: dict, business: dict, files=(), agent: dict | None = None,
+    group: GroupComplaint | None = None, consents=(), **fields
 ) -> tuple[Case, str]:
     """Register the complaint as the system user ("online form" in the record), attach the uploaded evidence
     (each file checked by content) and return the case with the receipt's secret, which is not stored.
@@ -33,6 +35,7 @@ def complaint_submit_online(
         case = case_register(
             actor=system,
             consumer=consumer,
+            agent=agent,
             business=group.business if group is not None else _business_named(business, actor=system),
             reason=record_text(
                 gettext_lazy(
@@ -64,7 +67,7 @@ def complaint_submit_online(
 def _business_named(data: dict, *, actor) -> Business:
     """The business of that exact name, else a new one from what the consumer gave (the mediator checks it when
     screening the complaint)."""
-    name = " ".join(data["name"].split())
+    name = one_line(data["name"])
     found = Business.objects.filter(name=name).order_by("pk").first()
     if found is not None:
         return found
