@@ -30,6 +30,7 @@ def test_a_consumer_joins_the_demo_group_online_and_the_mediator_sees_them(brows
         {
             "id_consumer_name": "马晓东",
             "id_consumer_phone": "13611112222",
+            "id_consumer_address": "示范市幸福路9号",
             "id_product": "健身年卡",
             "id_purchased_on": "2026-03-01",
             "id_amount_paid": "3280.00",

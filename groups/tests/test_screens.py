@@ -21,7 +21,7 @@ GYM = dict(category="lifestyle", nature="contract", product="健身年卡", fact
 @pytest.fixture
 def group(make_case, mediator, business):
     cases = [
-        make_case("accepted", consumer={"name": f"会员{n}", "phone": f"1380000{n:04d}"}, **GYM) for n in range(1, 3)
+        make_case("accepted", consumer={"name": f"会员{n}", "phone": f"1380000{n:04d}", "address": "示范市幸福路1号"}, **GYM) for n in range(1, 3)
     ]
     return services.group_create(
         actor=mediator, business=business, title="健身房闭店", dispute="预付年卡无法使用", category="lifestyle",
@@ -54,7 +54,7 @@ def test_group_page_query_count_is_flat(client, mediator, group, make_case, djan
     url = reverse("admin:groups_groupcomplaint_change", args=[group.pk])
     client.get(url)
     for n in range(3, 9):
-        case = make_case("accepted", consumer={"name": f"会员{n}", "phone": f"1380000{n:04d}"}, **GYM)
+        case = make_case("accepted", consumer={"name": f"会员{n}", "phone": f"1380000{n:04d}", "address": "示范市幸福路1号"}, **GYM)
         services.group_member_add(group_id=group.pk, case_id=case.pk, actor=mediator, via="merged")
     with django_assert_max_num_queries(40):
         assert client.get(url).status_code == 200
@@ -62,7 +62,7 @@ def test_group_page_query_count_is_flat(client, mediator, group, make_case, djan
 
 def test_merge_and_split_in_the_admin_are_audited(client, mediator, group, make_case):
     client.force_login(mediator)
-    case = make_case("accepted", consumer={"name": "新会员", "phone": "13811110000"}, **GYM)
+    case = make_case("accepted", consumer={"name": "新会员", "phone": "13811110000", "address": "示范市幸福路1号"}, **GYM)
     response = _act(client, group, "merge", {"case_number": case.number})
     assert response.status_code == 302
     member = GroupMember.objects.get(case=case)
@@ -120,7 +120,7 @@ def test_staff_intake_joins_an_open_group(client, mediator, business, group):
 
 
 def test_supervisor_proposes_a_group_from_similar_complaints(client, supervisor, make_case):
-    cases = [make_case("accepted", consumer={"name": f"家长{n}", "phone": f"1370000{n:04d}"}, **GYM) for n in range(3)]
+    cases = [make_case("accepted", consumer={"name": f"家长{n}", "phone": f"1370000{n:04d}", "address": "示范市幸福路1号"}, **GYM) for n in range(3)]
     client.force_login(supervisor)
     page = client.get(reverse("admin:groups_hotspots")).content.decode()
     assert all(f'value="{c.pk}"' in page for c in cases)
@@ -142,7 +142,7 @@ def test_supervisor_proposes_a_group_from_similar_complaints(client, supervisor,
 
 def _complaint(group, **overrides):
     data = {
-        "consumer_name": "李娜", "consumer_phone": "13800138000", "consumer_id_number": "", "consumer_address": "",
+        "consumer_name": "李娜", "consumer_phone": "13800138000", "consumer_id_number": "", "consumer_address": "示范市东路1号",
         "consumer_email": "", "business_name": "别的名字", "business_address": "别的地址", "business_phone": "",
         "product": "健身年卡", "purchased_on": "2026-03-01", "amount_paid": "3000.00", "category": "lifestyle",
         "nature": "contract", "facts": "闭店", "demand_type": "refund", "demand": "退款", "amount_claimed": "",
@@ -251,9 +251,9 @@ def test_the_list_and_the_hot_spots_cost_the_same_queries_at_any_size(
 
     client.force_login(supervisor)
     for n in range(3):
-        make_case("accepted", consumer={"name": f"甲{n}", "phone": f"1350000{n:04d}"}, **GYM)
+        make_case("accepted", consumer={"name": f"甲{n}", "phone": f"1350000{n:04d}", "address": "示范市幸福路1号"}, **GYM)
     small = costs()
-    cases = [make_case("accepted", consumer={"name": f"乙{n}", "phone": f"1351000{n:04d}"}, **GYM) for n in range(12)]
+    cases = [make_case("accepted", consumer={"name": f"乙{n}", "phone": f"1351000{n:04d}", "address": "示范市幸福路1号"}, **GYM) for n in range(12)]
     services.group_create(actor=mediator, business=business, title="一", dispute="一", category="lifestyle",
                           nature="contract", case_ids=[c.pk for c in cases[:4]])
     services.group_create(actor=mediator, business=business, title="二", dispute="二", category="lifestyle",

@@ -14,7 +14,7 @@ SCHOOL = "启航少儿英语培训学校突然停课闭店，预付的课时费�
 
 def _complaints(make_case, facts, n, **kw):
     return [
-        make_case("accepted", consumer={"name": f"家长{i}", "phone": f"1370000{i:04d}"}, facts=facts.format(20 + i), **kw)
+        make_case("accepted", consumer={"name": f"家长{i}", "phone": f"1370000{i:04d}", "address": "示范市幸福路1号"}, facts=facts.format(20 + i), **kw)
         for i in range(n)
     ]
 
@@ -53,8 +53,8 @@ def test_similar_ungrouped_complaints_of_one_business_cluster(make_case, other_b
 def test_hotspots_count_business_by_category_with_growth(make_case):
     today = timezone.localdate()
     for i in range(3):
-        make_case("submitted", consumer={"name": f"甲{i}", "phone": f"1360000{i:04d}"}, received_at=timezone.now())
-    make_case("submitted", consumer={"name": "乙", "phone": "13611110000"},
+        make_case("submitted", consumer={"name": f"甲{i}", "phone": f"1360000{i:04d}", "address": "示范市幸福路1号"}, received_at=timezone.now())
+    make_case("submitted", consumer={"name": "乙", "phone": "13611110000", "address": "示范市幸福路1号"},
               received_at=timezone.now() - timedelta(days=10))
     (row,) = [h for h in hotspots(end=today, days=7) if h.category == "household_appliances"]
     assert (row.current, row.previous, row.growth) == (3, 1, 200.0)

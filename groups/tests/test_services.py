@@ -17,7 +17,7 @@ GYM = dict(category="lifestyle", nature="contract", product="健身年卡", fact
 
 
 def _consumer(n):
-    return {"name": f"会员{n}", "phone": f"1380000{n:04d}", "email": f"m{n}@example.com"}
+    return {"name": f"会员{n}", "phone": f"1380000{n:04d}", "email": f"m{n}@example.com", "address": "示范市幸福路1号"}
 
 
 @pytest.fixture
