@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import OPEN_STATES, Category, Nature, Remedy
 from cases.models import Business, Case
-from cases.validators import validate_evidence_file
+from cases.validators import stored_name, validate_evidence_file
 
 MAX_REPRESENTATIVES = 2
 
@@ -166,7 +166,8 @@ BINDING_ACTS = (ConsentAct.CHANGE_DEMAND, ConsentAct.WITHDRAW_DEMAND, ConsentAct
 
 
 def consent_upload_to(instance, filename):
-    return f"groups/consents/{timezone.now():%Y/%m}/{instance.member_id}/{filename}"
+    """A random name with the extension of the type detected from the content (never the upload's name)."""
+    return stored_name(f"groups/consents/{timezone.now():%Y/%m}/{instance.member_id}", instance.document_content_type)
 
 
 class MemberConsent(models.Model):
@@ -181,8 +182,10 @@ class MemberConsent(models.Model):
     given = models.BooleanField(_("consent given"), default=True)
     via = models.CharField(_("given how"), max_length=20, choices=Via.choices)
     document = models.FileField(
-        _("signed authorisation"), upload_to=consent_upload_to, blank=True, validators=[validate_evidence_file]
+        _("signed authorisation"), upload_to=consent_upload_to, blank=True, max_length=255,
+        validators=[validate_evidence_file],
     )
+    document_content_type = models.CharField(max_length=100, editable=False, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")

@@ -25,6 +25,7 @@ from cases.models import Business, Case
 from cases.numbering import next_number
 from cases.services import case_accept, case_start_mediation, case_update, case_withdraw
 from cases.users import SUPERVISOR_GROUP, get_system_user
+from cases.validators import detected_type
 from core.audit import record_text, require_text, save_audited
 from core.dates import today
 from core.money import amount_in_figures
@@ -292,6 +293,7 @@ def member_consent_record(
         )
         if document:
             consent.document = document
+            consent.document_content_type = detected_type(document)
         consent.full_clean()
         save_audited(
             consent, actor,

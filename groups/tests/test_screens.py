@@ -88,15 +88,22 @@ def test_written_consent_upload_and_representatives(client, mediator, group):
     response = _act(client, group, "consent", {"member": first.pk, "act": "representation", "given": "1",
                                                 "document": pdf, "note": ""})
     assert response.status_code == 302
-    assert first.consents.get().document
+    stored = first.consents.get().document
+    assert stored.name.endswith(".pdf") and "授权委托书" not in stored.name  # named from the detected type
+    assert client.get(stored.url).status_code == 200  # the checked file view, for staff who read evidence
     response = _act(client, group, "representatives", {"members": [first.pk]})
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.is_representative
 
 
-def test_business_users_cannot_reach_the_group_pages(client, business_user, group):
+def test_business_users_cannot_reach_the_group_pages_nor_the_authorisations(client, business_user, group, mediator):
+    consent = services.member_consent_record(
+        member_id=group.members.first().pk, act="representation", actor=mediator, via="written",
+        document=SimpleUploadedFile("授权委托书.pdf", PDF_BYTES, content_type="application/pdf"),
+    )
     client.force_login(business_user)
+    assert client.get(consent.document.url).status_code in (403, 404)
     response = client.get(reverse("admin:groups_groupcomplaint_change", args=[group.pk]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
