@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ReminderStep as R
 from cases.models import Case, CaseNote, CasePause, CaseRejectionGround, Document, Evidence
+from groups import models as groups
 from mediation import models as mediation
 from reminders.models import CaseReminder
 
@@ -36,6 +37,9 @@ CASE_PARTS = [
     (mediation.GovernmentReport, _("Report to a department"), "escalation__case_id"),
     (mediation.Publication, _("Publication"), "escalation__case_id"),
     (Document, _("Issued document"), "case_id"),
+    (groups.GroupMember, _("Group complaint membership"), "case_id"),
+    (groups.MemberConsent, _("Consent in the group complaint"), "member__case_id"),
+    (groups.LawsuitSupport, _("Lawsuit support"), "case_id"),
 ]
 
 

@@ -129,6 +129,8 @@ class DisputeChannel(models.TextChoices):
 class PauseKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Waiting for the consumer's supplementary material")
     APPRAISAL = "appraisal", _("Appraisal")
+    # A member's own case while the group complaint's lead case carries the handling (groups app).
+    GROUP = "group", _("Handled in a group complaint")
 
 
 class ReminderStep(models.TextChoices):

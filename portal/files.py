@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from cases.models import Agent, Document, DocumentKind, Evidence
+from groups.models import MemberConsent
 from mediation.models import AppraisalRequest, TransferSheet
 
 from .access import portal_businesses
@@ -67,6 +68,11 @@ def _power_of_attorney(who: Viewer, agent: Agent) -> bool:
     return who.user.has_perm("cases.view_evidence")
 
 
+def _member_consent(who: Viewer, consent: MemberConsent) -> bool:
+    """A member's signed authorisation in a group complaint carries their identity: staff who may read evidence."""
+    return who.user.has_perm("cases.view_evidence")
+
+
 def _appraisal(who: Viewer, request: AppraisalRequest) -> bool:
     return who.user.has_perm("mediation.view_appraisalrequest")
 
@@ -77,6 +83,7 @@ OWNERS = [
     (Document, "pdf", _document),
     (AppraisalRequest, "conclusion_file", _appraisal),
     (Agent, "power_of_attorney", _power_of_attorney),
+    (MemberConsent, "document", _member_consent),
 ]
 
 

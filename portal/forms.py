@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import Category, Nature, Remedy
 from cases.models import Business
 from cases.validators import validate_evidence_file
+from groups.models import ConsentAct, GroupComplaint
 from mediation.models import ReplyKind
 from mediation.services.transfers import validate_reply
 
@@ -212,6 +213,28 @@ class ComplaintForm(forms.Form):
     )
     # A field people never see (hidden by CSS, not by type) and bots fill in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # Joining an open group complaint (共同投诉) against the business: its number, and what the consumer agrees to.
+    group = forms.CharField(widget=forms.HiddenInput, required=False)
+    group_consents = forms.MultipleChoiceField(
+        label=_("I agree that the group's representatives (at most two, chosen by the members) may"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("A representative's act binds you only where you agree here or later on the tracking page."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group_consents"].choices = ConsentAct.choices
+
+    def clean_group(self):
+        number = self.cleaned_data["group"].strip().upper()
+        if not number:
+            return None
+        group = GroupComplaint.objects.filter(number=number, status=GroupComplaint.Status.OPEN).first()
+        if group is None:
+            raise ValidationError(_("This group complaint is not open any more; file your complaint on its own."))
+        return group
 
     def clean_purchased_on(self):
         value = self.cleaned_data["purchased_on"]
@@ -254,6 +277,8 @@ class ComplaintForm(forms.Form):
                 "phone": data["business_phone"],
             },
             "files": data["evidence"],
+            "group": data["group"],
+            "consents": data["group_consents"] if data["group"] else [],
             "agent": {
                 "name": data["agent_name"], "id_number": data["agent_id_number"], "phone": data["agent_phone"],
                 "power_of_attorney": data["agent_power_of_attorney"],

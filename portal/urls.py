@@ -28,6 +28,7 @@ public_patterns = [
     path("track/case/", public.status, name="status"),
     path("track/case/respond/", public.respond, name="respond"),
     path("track/case/rate/", public.rate, name="rate"),
+    path("track/case/group/", public.group_answer, name="group_answer"),
     path("track/case/rejection.pdf", public.rejection_notice_pdf, name="rejection_pdf"),
     path("track/leave/", public.track_leave, name="track_leave"),
 ]

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import WrittenByServices
+from groups.selectors import member_figures
 
 from . import exports
 from .charts import Series, bar_chart, line_chart
@@ -77,6 +78,8 @@ class StatisticsAdmin(WrittenByServices, admin.ModelAdmin):
             "counts_chart": counts_chart,
             "money_chart": money_chart,
             "query": query,
+            # Group complaints (共同投诉): consumers counted as well as cases, over the cases received.
+            "members": member_figures(period.cases().filter(period.received)),
         }
         return TemplateResponse(request, "reports/statistics.html", context)
 

@@ -43,6 +43,9 @@ from cases.selectors import DUE_QUEUES, case_deadline, next_step
 from cases.users import person_name
 from cases.validators import validate_evidence_file
 from core.admin import CappedCountPaginator, ReadOnlyHistoryAdmin, WrittenByServices
+from groups import selectors as group_selectors
+from groups import services as group_services
+from groups.models import GroupComplaint, GroupMember
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
@@ -209,6 +212,12 @@ class CaseRegisterForm(forms.ModelForm):
         label=_("power of attorney (授权委托书)"), required=False, validators=[validate_evidence_file],
         help_text=_("The signed original, scanned or photographed (PDF or image)."),
     )
+    join_group = forms.ModelChoiceField(
+        label=_("Join an existing group complaint"),
+        queryset=GroupComplaint.objects.none(),
+        required=False,
+        help_text=_("An open group complaint against the same business (共同投诉); the consumer's consent is asked."),
+    )
 
     class Meta:
         model = Case
@@ -225,6 +234,9 @@ class CaseRegisterForm(forms.ModelForm):
             ):
                 if not cleaned.get(name):
                     self.add_error(name, message)
+        group = cleaned.get("join_group")
+        if group is not None and cleaned.get("business") != group.business:
+            self.add_error("join_group", _("The group complaint is against %(business)s.") % {"business": group.business})
         return cleaned
 
     def agent_data(self):
@@ -235,6 +247,12 @@ class CaseRegisterForm(forms.ModelForm):
             "name": data["agent_name"], "id_number": data["agent_id_number"], "phone": data["agent_phone"],
             "relationship": data["agent_relationship"], "power_of_attorney": data["agent_power_of_attorney"],
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["join_group"].queryset = GroupComplaint.objects.filter(
+            status=GroupComplaint.Status.OPEN
+        ).select_related("business")
 
     def consumer_data(self):
         data = self.cleaned_data
@@ -377,6 +395,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
                 ),
                 (_("Agent (委托代理人)"), {"classes": ["collapse"], "fields": AGENT_FIELDS}),
                 (_("Complaint"), {"fields": CaseRegisterForm.Meta.fields}),
+                (_("Group complaint"), {"fields": ["join_group"]}),
             ]
         return [
             (
@@ -618,6 +637,11 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
                     if k in CaseRegisterForm.Meta.fields and k != "business"
                 },
             )
+            if form.cleaned_data.get("join_group"):
+                group_services.group_member_add(
+                    group_id=form.cleaned_data["join_group"].pk, case_id=case.pk, actor=request.user,
+                    via=GroupMember.Via.INTAKE,
+                )
             obj.pk = case.pk
             obj._state.adding = False
             return
@@ -711,6 +735,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
             context["case_deadline"] = case_deadline(obj, today)
             context["case_next_step"] = next_step(obj, today) if obj.is_open else ""
             context["case_duplicates"] = list(possible_duplicates(obj)) if obj.is_open else []
+            context["group_membership"] = group_selectors.member_of(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, object_id, action):

@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "cases",
     "reminders",
     "mediation",
+    "groups",
     "reports",
     "backoffice",
     "portal",
@@ -233,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mediation.tasks.follow_up_sweep",
         "schedule": 3600.0,
     },
+    # Tell supervisors of a business crossing the complaints threshold (groups.services.hotspot_alerts_send).
+    "group-hotspot-alerts": {
+        "task": "groups.tasks.hotspot_alerts",
+        "schedule": 3600.0,
+    },
     "sweep-deadlines": {
         "task": "reminders.tasks.sweep_deadlines",
         "schedule": 300.0,
@@ -326,6 +332,12 @@ EVIDENCE_ALLOWED_MIME_TYPES = [
 # are data, the rule sets (cases.RuleSet, admin "Rule sets"), not settings: a case keeps the rules it was accepted
 # under. Only the association's own reminder ladder below is configured here.
 # Days after the outcome the consumer has to rate the handling before the sweep closes the case without it.
+# Group complaints (groups app): the supervisors' hot-spot alert fires once per business and window when at least
+# GROUP_HOTSPOT_THRESHOLD complaints against it were received in GROUP_HOTSPOT_DAYS days; the cluster view calls
+# two complaints' facts similar from GROUP_SIMILARITY_THRESHOLD (trigram similarity, 0–1).
+GROUP_HOTSPOT_THRESHOLD = env.int("GROUP_HOTSPOT_THRESHOLD", default=10)
+GROUP_HOTSPOT_DAYS = env.int("GROUP_HOTSPOT_DAYS", default=7)
+GROUP_SIMILARITY_THRESHOLD = env.float("GROUP_SIMILARITY_THRESHOLD", default=0.3)
 FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 
 # The reminder ladders (cases.ladder), in calendar days. The business's ladder keys on its answer date (the transfer

@@ -39,20 +39,23 @@ from . import outcomes
 # --- transfer sheets (转办单) --------------------------------------------------------------------------
 
 
-def case_transfer(*, case_id: int, actor, reason: str = "") -> Case:
+def case_transfer(
+    *, case_id: int, actor, reason: str = "", annex: str = "", extra_fields: tuple = ()
+) -> Case:
     """Transfer the case to its business and issue the numbered transfer sheet, in one transaction.
 
     Steps: run the FSM transition (state, permission, conditions, audit); take the next ZB number on the
     counter row (a refused or failed transfer rolls the number back, so numbers stay gap-free); render the
-    sheet's text once and store it; send it by email to the business's contact (on commit).
+    sheet's text once and store it; send it by email to the business's contact (on commit). `annex` (text after
+    the sheet's own) and `extra_fields` (table rows) carry what a group complaint adds: its members and total.
     """
     with transaction.atomic():
         case = transitions.transfer(case_id=case_id, actor=actor, reason=reason)
-        transfer_sheet_issue(case=case, actor=actor)
+        transfer_sheet_issue(case=case, actor=actor, annex=annex, extra_fields=extra_fields)
     return case
 
 
-def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
+def transfer_sheet_issue(*, case: Case, actor, annex: str = "", extra_fields: tuple = ()) -> TransferSheet:
     """Issue the sheet of a case that has just been transferred; the caller holds the transaction. The sheet's
     number is its document's (cases.Document, ZB-)."""
     now = timezone.now()
@@ -68,8 +71,8 @@ def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
     sheet.document = document_issue(
         case=case,
         kind=DocumentKind.TRANSFER_SHEET,
-        text=render_transfer_sheet(sheet=sheet, case=case),
-        fields=transfer_sheet_fields(sheet=sheet, case=case, provisional=answer.provisional),
+        text=render_transfer_sheet(sheet=sheet, case=case) + (f"\n{annex.strip()}\n" if annex.strip() else ""),
+        fields=[*transfer_sheet_fields(sheet=sheet, case=case, provisional=answer.provisional), *extra_fields],
         actor=actor,
         issued_at=now,
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.documents import pdf_response
 from cases.models import Evidence
+from groups.selectors import led_group_members
 from mediation import selectors
 from mediation.links import portal_link_user
 from mediation.models import TransferSheet
@@ -98,7 +99,11 @@ def _render_sheet(request, sheet, *, reply_form=None, message_form=None, evidenc
     case = sheet.case
     reply = getattr(sheet, "reply", None)
     can_reply = reply is None and case.state == "transferred"
+    group, group_members = led_group_members(case)
     context = {
+        "group": group,
+        "group_members": group_members,
+        "group_total": sum((m.case.amount_paid or 0 for m in group_members), 0),
         "sheet": sheet,
         "case": case,
         "reply": reply,

@@ -19,7 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.documents import pdf_response
 from cases.models import Case, DocumentKind
+from cases.users import get_system_user
 from core.clientip import client_ip
+from groups.models import ConsentAct, GroupComplaint, MemberConsent
+from groups.selectors import member_of
+from groups.services import consent_of, group_member_remove, member_consent_record, member_offer_answer
 from mediation.services.follow_up import consumer_rate
 from mediation.services.transfers import consumer_offer_respond
 from notifications.services import notification_enqueue
@@ -49,10 +53,24 @@ def _rate_limited(request, seconds=0):
 # --- filing ---------------------------------------------------------------------------------------------
 
 
+def _complaint_page(request, form, *, status=200):
+    """The form, with the open group complaints a consumer may join (business and title only: no one's data)."""
+    number = ((form.data.get("group") if form.is_bound else form.initial.get("group")) or "").strip().upper()
+    group = open_groups().filter(number=number).first() if number else None
+    context = {"form": form, "group": group, "open_groups": list(open_groups()[:20])}
+    return render(request, "portal/public/complaint_form.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     if request.method == "GET":
-        return render(request, "portal/public/complaint_form.html", {"form": ComplaintForm()})
+        group = open_groups().filter(number=request.GET.get("group", "").strip().upper()).first()
+        initial = {}
+        if group is not None:  # "join this group complaint": the business is the group's
+            initial = {"group": group.number, "business_name": group.business.name,
+                       "business_address": group.business.address, "category": group.category,
+                       "nature": group.nature}
+        return _complaint_page(request, ComplaintForm(initial=initial))
     if wait := ratelimits.exhausted(request, "complaint_ip"):
         return _rate_limited(request, wait)
     form = ComplaintForm(request.POST, request.FILES)
@@ -67,7 +85,7 @@ def complaint_new(request):
             request.session[RECEIPT_KEY] = {"number": tracking.tracking_number(case), "secret": secret}
             _grant(request, case)
             return redirect("public:receipt")
-    return render(request, "portal/public/complaint_form.html", {"form": form}, status=400)
+    return _complaint_page(request, form, status=400)
 
 
 @require_GET
@@ -226,9 +244,25 @@ def rejection_notice_pdf(request):
     return pdf_response(document)
 
 
+def open_groups():
+    return GroupComplaint.objects.filter(status=GroupComplaint.Status.OPEN).select_related("business").order_by("pk")
+
+
+def _group_context(case):
+    """The consumer's own membership: the group, its representatives (names only), and their consents."""
+    member = member_of(case)
+    if member is None:
+        return {}
+    reps = [m.case.consumer.name for m in member.group.members.filter(left_on__isnull=True, is_representative=True)
+            .select_related("case__consumer")]
+    consents = [(act, label, consent_of(member, act)) for act, label in ConsentAct.choices]
+    return {"membership": member, "representatives": reps, "consents": consents}
+
+
 def _render_status(request, case, *, offer_form=None, rating_form=None, status=200):
     progress = case_progress(case)
     context = {
+        **_group_context(case),
         "case": case,
         "progress": progress,
         "tracking_number": tracking.tracking_number(case),
@@ -280,6 +314,41 @@ def rate(request):
             case_id=case.pk, satisfaction=data["satisfaction"], comment=data["comment"]
         ),
     )
+
+
+@require_POST
+def group_answer(request):
+    """The consumer's own word on their group complaint: answer the settlement put to them, give or withdraw a
+    consent, or leave the group."""
+    case = _granted_case(request)
+    if case is None:
+        return redirect("public:track")
+    member = member_of(case)
+    if member is None:
+        raise Http404
+    system = get_system_user()
+    try:
+        if request.POST.get("offer") in ("accept", "refuse"):
+            member_offer_answer(member_id=member.pk, accepted=request.POST["offer"] == "accept", actor=system)
+        elif request.POST.get("leave"):
+            group_member_remove(
+                member_id=member.pk, actor=system, by_consumer=True,
+                reason=request.POST.get("reason", "").strip() or _("The consumer left on the tracking page"),
+            )
+        else:
+            act = request.POST.get("act", "")
+            if act not in ConsentAct.values:
+                raise ValidationError(_("Choose what you agree to."))
+            member_consent_record(
+                member_id=member.pk, act=act, given=request.POST.get("given") == "1", actor=system,
+                via=MemberConsent.Via.TRACKING_PAGE,
+            )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Thank you. Your answer was recorded."))
+    return redirect(reverse("public:status") + "#group")
 
 
 @require_POST

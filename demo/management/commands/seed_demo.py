@@ -31,11 +31,14 @@ from api.models import Partner, Scope
 from cases import services as cases
 from cases.models import Business, Case, ConsentMethod, Region, RejectionGround, RuleSet, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
+from groups.services import hotspot_alerts_send
 from mediation.models import AppraisalBody, Escalation
 from mediation.services import appraisal, escalation, follow_up, outcomes, transfers
 from mediation.services.follow_up import follow_up_sweep
 from portal.services import complaint_submit_online
 from reminders.services import deadlines_sweep
+
+from ...group_stories import GroupStories
 
 DEMO_USERS = [
     # username, password, groups, is_staff, real name (first name and StaffProfile.display_name), phone
@@ -194,7 +197,7 @@ class _Story:
         self.gen, self.start, self.started = gen, start, False
 
 
-class Demo:
+class Demo(GroupStories):
     """Runs the stories and the daily sweeps in the order their moments fall, each under the clock of its moment."""
 
     SWEEP_AT = time(7, 30)
@@ -221,6 +224,8 @@ class Demo:
             gen = getattr(self, f"story_{story}")(COMPLAINTS[complaint], CONSUMERS[index % len(CONSUMERS)],
                                                   self.mediators[index % 2])
             self._next(_Story(gen, self.today - timedelta(days=days_ago)), None)
+        for gen, start in self.group_stories():  # demo/group_stories.py: the 共同投诉 and the hot spot
+            self._next(_Story(gen, start), None)
         day = first
         while day <= self.today:
             self._push(self._at(day, self.SWEEP_AT), None, lambda d=day: self._sweep(d))
@@ -262,6 +267,7 @@ class Demo:
     def _sweep(self, day):
         result = deadlines_sweep(today=day, dispatch=False)
         closed = follow_up_sweep(today=day)
+        self.counts["hotspot_alerts"] = self.counts.get("hotspot_alerts", 0) + hotspot_alerts_send(on=day)
         self.counts["sweeps"] += 1
         self.counts["reminder_steps"] += result.steps
         self.counts["urging_notices"] += result.urging_notices
