@@ -10,6 +10,7 @@ from datetime import datetime
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from accounts.people import display_name
 from cases.choices import ReminderStep as R
 from cases.models import Case, CaseNote, CasePause, CaseRejectionGround, Document, Evidence
 from mediation import models as mediation
@@ -87,7 +88,7 @@ def _name_related_objects(entries):
 
 
 def _entries(history_qs, model, label):
-    rows = list(history_qs.select_related("history_user").order_by("history_date", "history_id"))
+    rows = list(history_qs.select_related("history_user__staff_profile").order_by("history_date", "history_id"))
     previous_by_object = {}
     entries = []
     for row in rows:
@@ -109,8 +110,7 @@ def _entries(history_qs, model, label):
 
 
 def _name(obj):
-    full_name = getattr(obj, "get_full_name", None)
-    return (full_name() or obj.get_username()) if full_name else str(obj)
+    return display_name(obj) if hasattr(obj, "get_username") else str(obj)
 
 
 def _changes(model, previous, row):
@@ -168,7 +168,7 @@ FLAGS = {
 def reminder_entries(case) -> list[Entry]:
     """One entry per step the sweep took: by the system user, the step as what happened, the deadline as why,
     and the urging notice or flag it left on the case."""
-    steps = CaseReminder.objects.filter(case=case).select_related("taken_by", "urging_notice")
+    steps = CaseReminder.objects.filter(case=case).select_related("taken_by__staff_profile", "urging_notice")
     return [_entry(step) for step in steps]
 
 
@@ -182,7 +182,7 @@ def _entry(step):
         changes.append(Change(str(Case._meta.get_field(FLAGS[step.kind]).verbose_name), "—", str(value)))
     return Entry(
         when=step.taken_at,
-        who=step.taken_by.get_full_name() or step.taken_by.get_username(),
+        who=display_name(step.taken_by),
         what=str(_("Reminder")),
         kind=step.get_kind_display(),
         reason=str(_("Deadline %(day)s") % {"day": step.deadline}),

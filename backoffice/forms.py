@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.people import display_name
 from cases.choices import DisputeChannel, Remedy
 from cases.models import RejectionGround, TerminationGround
 from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
@@ -99,7 +100,7 @@ class CloseForm(forms.Form):
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 def mediator_choices():
@@ -112,7 +113,8 @@ def mediator_choices():
         get_user_model()
         .objects.filter(groups__name__in=[MEDIATOR_GROUP, SUPERVISOR_GROUP], is_active=True)
         .distinct()
-        .order_by("first_name", "username")
+        .select_related("staff_profile")
+        .order_by("staff_profile__display_name", "first_name", "username")
     )
 
 
@@ -262,7 +264,7 @@ class EscalationProposeForm(CaseForm):
 
 class EscalationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        who = obj.proposed_by.get_full_name() or obj.proposed_by.get_username()
+        who = display_name(obj.proposed_by)
         return f"{obj.get_kind_display()} · {who} · {obj.reasons[:60]}"
 
 
@@ -281,7 +283,7 @@ class EscalationDecideForm(CaseForm):
         pending = Escalation.objects.filter(case=self.case, status=Escalation.Status.PROPOSED)
         if user is not None:
             pending = pending.exclude(proposed_by=user)
-        self.fields["escalation"].queryset = pending.select_related("proposed_by")
+        self.fields["escalation"].queryset = pending.select_related("proposed_by__staff_profile")
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -290,7 +292,7 @@ class EscalationDecideForm(CaseForm):
 
 def _approved(case, kind):
     return Escalation.objects.filter(case=case, kind=kind, status=Escalation.Status.APPROVED).select_related(
-        "proposed_by"
+        "proposed_by__staff_profile"
     )
 
 

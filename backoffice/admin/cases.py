@@ -37,7 +37,7 @@ from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders
-from .base import ReassignMixin
+from .base import PersonFilter, ReassignMixin, person
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
 admin.site.site_title = _("Complaint handling")
@@ -77,12 +77,13 @@ class DocumentInline(WrittenByServices, admin.TabularInline):
     """Every document issued on the case, whatever its kind; written only by cases.documents."""
 
     model = Document
-    fields = ["number", "kind", "title", "issued_on", "issued_by", "pdf_link"]
+    fields = ["number", "kind", "title", "issued_on", "issued_by_name", "pdf_link"]
     readonly_fields = fields
     verbose_name_plural = _("issued documents")
+    issued_by_name = person("issued_by", _("issued by"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("issued_by")
+        return super().get_queryset(request).select_related("issued_by__staff_profile")
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("cases.view_case")
@@ -97,15 +98,16 @@ class DocumentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
     """The documents issued on all cases; the PDF downloaded here is the one stored when the document was issued
     (a batch-issued urging notice has it stored on its first download)."""
 
-    list_display = ["number", "kind", "title", "case", "issued_on", "issued_by", "pdf_link"]
+    list_display = ["number", "kind", "title", "case", "issued_on", "issued_by_name", "pdf_link"]
     list_filter = ["kind", "issued_on"]
-    list_select_related = ["case", "issued_by"]
+    list_select_related = ["case", "issued_by__staff_profile"]
     search_fields = ["=number", "=case__number"]
     show_full_result_count = False
     date_hierarchy = "issued_on"
-    fields = ["number", "kind", "title", "case", "issued_on", "issued_at", "issued_by", "fields", "text", "footer",
-              "pdf_link"]
+    fields = ["number", "kind", "title", "case", "issued_on", "issued_at", "issued_by_name", "fields", "text",
+              "footer", "pdf_link"]
     readonly_fields = fields
+    issued_by_name = person("issued_by", _("issued by"))
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
@@ -140,25 +142,27 @@ class EvidenceInline(admin.TabularInline):
         "shared_with_business",
         "content_type",
         "size",
-        "uploaded_by",
+        "uploaded_by_name",
         "uploaded_at",
     ]
-    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["content_type", "size", "uploaded_by_name", "uploaded_at"]
     can_delete = False
+    uploaded_by_name = person("uploaded_by", _("uploaded by"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by__staff_profile")
 
 
 class CaseNoteInline(admin.TabularInline):
     model = CaseNote
     extra = 1
-    fields = ["body", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["body", "author_name", "created_at"]
+    readonly_fields = ["author_name", "created_at"]
     can_delete = False
+    author_name = person("author", _("author"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author__staff_profile")
 
     def has_change_permission(self, request, obj=None):
         return False  # notes are a record: add new ones, never rewrite old ones
@@ -268,7 +272,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "consumer_display",
         "business",
         "product",
-        "mediator",
+        "mediator_display",
         "received_at",
         "due_on",
         "deadline_display",
@@ -276,7 +280,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     list_filter = [
         "state",
         OverdueFilter,
-        ("mediator", admin.RelatedOnlyFieldListFilter),
+        ("mediator", PersonFilter),
         "nature",
         "category",
         "channel",
@@ -285,7 +289,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     ]
     search_fields = ["number", "^consumer__phone", "business__name"]
     search_help_text = _("Search by case number, consumer phone (beginning) or business name.")
-    list_select_related = ["consumer", "business", "mediator"]
+    list_select_related = ["consumer", "business", "mediator__staff_profile"]
     show_full_result_count = False
     list_per_page = 50
     date_hierarchy = "received_at"
@@ -450,9 +454,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
             '<span class="case-state case-state-{}">{}</span>', obj.state, obj.get_state_display()
         )
 
-    @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
-    def mediator_display(self, obj):
-        return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
+    mediator_display = person("mediator", _("mediator in charge"))
 
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):
