@@ -31,13 +31,13 @@ from cases.models import (
     RejectionGround,
     TerminationGround,
 )
-from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from core.admin import WrittenByServices
 
 from ..actions import ACTIONS_BY_NAME, available_actions
-from ..audit import case_audit_trail
+from ..audit import case_audit_actions
 from ..forms import UserChoiceField, mediator_choices
 from . import mediation, reminders
-from .base import PersonFilter, ReassignMixin, person
+from .base import PersonFilter, ReadableHistoryAdmin, ReassignMixin, person
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
 admin.site.site_title = _("Complaint handling")
@@ -94,7 +94,7 @@ class DocumentInline(WrittenByServices, admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
+class DocumentAdmin(WrittenByServices, ReadableHistoryAdmin):
     """The documents issued on all cases; the PDF downloaded here is the one stored when the document was issued
     (a batch-issued urging notice has it stored on its first download)."""
 
@@ -265,7 +265,7 @@ HANDLING_FIELDS = [
 
 
 @admin.register(Case)
-class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
+class CaseAdmin(ReassignMixin, ReadableHistoryAdmin):
     list_display = [
         "display_number",
         "state_badge",
@@ -380,10 +380,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                 },
             ),
             (_("Consumer"), {"fields": ["consumer_summary"]}),
-            (
-                _("Complaint"),
-                {"fields": [*CaseChangeForm.Meta.fields, "change_reason"]},
-            ),
+            (_("Complaint"), {"fields": self._complaint_fields(request, obj)}),
             (
                 _("Screening"),
                 {
@@ -402,14 +399,25 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
             (_("History"), {"fields": ["audit_trail"]}),
         ]
 
+    def _mediator_fixed(self, request, obj):
+        return not obj.is_open or (not request.user.has_perm("cases.reassign_case") and obj.mediator_id)
+
+    def _complaint_fields(self, request, obj):
+        """A finished case is read only: no reason to give; a mediator this user may not change is named."""
+        fields = [
+            "mediator_display" if name == "mediator" and self._mediator_fixed(request, obj) else name
+            for name in CaseChangeForm.Meta.fields
+        ]
+        return fields + (["change_reason"] if obj.is_open else [])
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         fields = list(self.readonly_fields)
         if not obj.is_open:
-            fields += list(CaseChangeForm.Meta.fields) + ["change_reason"]
-        elif not request.user.has_perm("cases.reassign_case") and obj.mediator_id:
-            fields.append("mediator")
+            fields += [name for name in CaseChangeForm.Meta.fields if name != "mediator"]
+        if self._mediator_fixed(request, obj):
+            fields.append("mediator_display")
         return fields
 
     def get_inlines(self, request, obj):
@@ -493,7 +501,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     def audit_trail(self, obj):
         from django.template.loader import render_to_string
 
-        return render_to_string("admin/cases/case/audit_trail.html", {"entries": case_audit_trail(obj)})
+        return render_to_string("admin/cases/case/audit_trail.html", {"actions": case_audit_actions(obj)})
 
     # --- writes through services ------------------------------------------------------------------
 
@@ -584,7 +592,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Consumer)
-class ConsumerAdmin(ReadOnlyHistoryAdmin):
+class ConsumerAdmin(ReadableHistoryAdmin):
     list_display = ["name", "masked_phone_display", "created_at"]
     search_fields = ["name", "^phone"]
 
@@ -597,7 +605,7 @@ class ConsumerAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Business)
-class BusinessAdmin(ReadOnlyHistoryAdmin):
+class BusinessAdmin(ReadableHistoryAdmin):
     list_display = ["name", "credit_code", "region", "contact_person", "phone", "email"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -614,7 +622,7 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(ReadOnlyHistoryAdmin):
+class RegionAdmin(ReadableHistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -622,7 +630,7 @@ class RegionAdmin(ReadOnlyHistoryAdmin):
         return False  # businesses keep their region (PROTECT)
 
 
-class GroundAdmin(ReadOnlyHistoryAdmin):
+class GroundAdmin(ReadableHistoryAdmin):
     list_display = ["code", "label_zh", "label_en", "source", "advised_channel", "is_active", "sort_order"]
     list_filter = ["source", "is_active", "advised_channel"]
     list_editable = ["is_active"]

@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people import display_name
-from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from core.admin import WrittenByServices
 from mediation.models import (
     AppraisalBody,
     AppraisalRequest,
@@ -22,7 +22,7 @@ from mediation.models import (
 )
 from mediation.selectors import cases_past_mediation_limit
 
-from .base import CaseLinkMixin, person
+from .base import CaseLinkMixin, ReadableHistoryAdmin, person
 
 
 class ReadOnlyInline(WrittenByServices, admin.TabularInline):
@@ -121,7 +121,7 @@ class MediationLimitFilter(admin.SimpleListFilter):
 
 
 @admin.register(AppraisalBody)
-class AppraisalBodyAdmin(ReadOnlyHistoryAdmin):
+class AppraisalBodyAdmin(ReadableHistoryAdmin):
     list_display = ["name", "qualification", "contact_person", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "scope"]
@@ -131,7 +131,7 @@ class AppraisalBodyAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
+class EscalationAdmin(WrittenByServices, CaseLinkMixin, ReadableHistoryAdmin):
     """The supervisors' queue: decisions are taken on the case page ("Decide on escalation")."""
 
     list_display = ["case_link", "business", "kind", "status", "proposed_by_name", "proposed_at", "decided_by_name"]
@@ -249,7 +249,7 @@ class SheetMessageInline(WrittenByServices, admin.TabularInline):
 
 
 @admin.register(TransferSheet)
-class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
+class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadableHistoryAdmin):
     list_display = ["number", "case_link", "business", "answer_by", "issued_at", "answered"]
     list_select_related = ["case", "business", "reply", "document"]
     search_fields = ["number", "case__number", "business__name"]
