@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.people import display_name
 from cases.choices import DisputeChannel, Remedy
-from cases.models import RejectionGround, TerminationGround
+from cases.models import GroundSource, RejectionGround, TerminationGround
 from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
-from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party
+from mediation.models import RESPONSIBLE_PARTIES, AppraisalBody, Escalation, GovernmentReport, Party
+
+CHOOSE = _("— choose —")
 
 
 class ReasonForm(forms.Form):
@@ -42,6 +44,21 @@ class RejectForm(forms.Form):
 
     def service_kwargs(self):
         return {"grounds": self.cleaned_data["grounds"], "explanation": self.cleaned_data["explanation"]}
+
+    def grounds_by_source(self):
+        """The grounds' checkboxes grouped by the rule they come from, each with its ground and advice:
+        [(source label, [(checkbox, ground), …]), …] in the sources' order."""
+        grounds = {g.pk: g for g in self.fields["grounds"].queryset}
+        groups = {}
+        for checkbox in self["grounds"]:
+            ground = grounds[int(str(checkbox.data["value"]))]
+            groups.setdefault(ground.source, []).append((checkbox, ground))
+        labels = dict(GroundSource.choices)
+        order = list(labels)
+        return [
+            (labels.get(source, source), items)
+            for source, items in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+        ]
 
 
 class SupplementForm(forms.Form):
@@ -159,12 +176,15 @@ class AppraisalConclusionForm(CaseForm):
         help_text=_("The body's written conclusion (PDF or photo)."),
     )
     received_on = forms.DateField(label=_("Conclusion received on"), widget=DateInput, initial=timezone.localdate)
-    responsible_party = forms.ChoiceField(label=_("Party found responsible"), choices=Party.choices)
+    responsible_party = forms.ChoiceField(
+        label=_("Party found responsible"),
+        choices=[("", CHOOSE), *((p.value, p.label) for p in RESPONSIBLE_PARTIES)],
+    )
     fee = forms.DecimalField(
         label=_("Final fee (yuan)"), required=False, help_text=_("Leave empty to keep the fee recorded."), **MONEY
     )
     fee_borne_by = forms.ChoiceField(
-        label=_("Fee borne by"), choices=Party.choices,
+        label=_("Fee borne by"), choices=[("", CHOOSE), *Party.choices],
         help_text=_("Normally the party the conclusion finds responsible."),
     )
 

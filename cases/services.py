@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from core.audit import record_text, require_perm, save_audited
 from core.dates import cn_date, today
 
-from . import deadlines, ladder, transitions
+from . import deadlines, ladder, previews, transitions
 from .choices import OPEN_STATES, PauseKind
 from .documents import document_issue
 from .models import (
@@ -318,6 +318,9 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
         item.content_type = sniff_mime_type(item.file)
         item.size = item.file.size
         item.uploaded_by = item.uploaded_by or actor
+        preview = previews.preview_of(item.file, item.content_type)
+        if preview is not None:
+            item.preview.save(preview.name, preview, save=False)
     with transaction.atomic():
         save_audited(item, actor)
     return item

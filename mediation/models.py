@@ -61,6 +61,10 @@ class Party(models.TextChoices):
     NEITHER = "neither", _("Neither party")
 
 
+# Who an appraisal's conclusion can find responsible: the parties to the dispute, never the association.
+RESPONSIBLE_PARTIES = [Party.CONSUMER, Party.BUSINESS, Party.SHARED, Party.NEITHER]
+
+
 class AppraisalBody(models.Model):
     """A qualified appraisal body (法定鉴定部门) the association may ask for a written conclusion."""
 

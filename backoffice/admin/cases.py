@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -36,6 +37,7 @@ from core.admin import WrittenByServices
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_actions
 from ..forms import UserChoiceField, mediator_choices
+from ..widgets import EvidenceFileWidget
 from . import mediation, reminders
 from .base import PersonFilter, ReadableHistoryAdmin, ReassignMixin, person
 
@@ -133,8 +135,18 @@ class DocumentAdmin(WrittenByServices, ReadableHistoryAdmin):
         return pdf_response(document)
 
 
+class EvidenceForm(forms.ModelForm):
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if self.instance.pk and "file" in self.changed_data:
+            raise ValidationError(_("A stored file is not replaced: upload the new file as new evidence."))
+        return file
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = EvidenceForm
+    formfield_overrides = {models.FileField: {"widget": EvidenceFileWidget}}
     extra = 0
     fields = [
         "file",
@@ -587,6 +599,7 @@ class CaseAdmin(ReassignMixin, ReadableHistoryAdmin):
             "form": form,
             "title": f"{spec.label} — {case}",
             "missing": case.missing_material() if action == "accept" else [],
+            "evidence": case.evidence.select_related("uploaded_by__staff_profile").order_by("uploaded_at"),
         }
         return TemplateResponse(request, "admin/cases/case/action_form.html", context)
 

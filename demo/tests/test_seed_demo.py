@@ -88,3 +88,11 @@ def test_the_demo_staff_have_real_names_and_phones(demo):
     assert staff.count() >= 4
     for user in staff:
         assert display_name(user) != user.username and staff_phone(user), user
+
+
+def test_online_complaints_carry_a_receipt_photo_and_an_invoice_with_previews(demo):
+    from cases.models import Evidence
+
+    online = Evidence.objects.filter(case__channel="online")
+    assert online.filter(content_type="image/jpeg").exists() and online.filter(content_type="application/pdf").exists()
+    assert not online.filter(preview="").exists()
