@@ -354,6 +354,25 @@ class TransferSheet(models.Model):
     def __str__(self):
         return self.number
 
+    @property
+    def is_answered(self) -> bool:
+        """Whether the business answered: the case records every answer (replied_at), the one given in the
+        portal and the one a mediator recorded from a phone call or a letter."""
+        return self.case.replied_at is not None
+
+    @property
+    def answered_late(self) -> bool:
+        reply = getattr(self, "reply", None)
+        if reply is not None:
+            return reply.is_late
+        due = self.case.answer_due_on or self.answer_by
+        return self.is_answered and timezone.localdate(self.case.replied_at) > due
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Still up to the business: the case waits in "transferred" for its answer."""
+        return not self.is_answered and self.case.state == "transferred"
+
     def days_left(self, today=None):
         """Days until the business's answer date (negative when overdue): the case's answer_due_on, which
         answer_by copies when the sheet is issued."""

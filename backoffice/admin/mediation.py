@@ -276,7 +276,7 @@ class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadableHistoryAdmin)
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, obj):
-        return hasattr(obj, "reply")
+        return obj.is_answered
 
     @admin.display(description=_("PDF"))
     def pdf(self, obj):
