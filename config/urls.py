@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+
 from portal.urls import business_patterns, businesses_patterns, public_patterns
 from portal.views.public import landing
 
