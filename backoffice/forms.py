@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.people import display_name
 from cases.choices import DisputeChannel, Remedy
 from cases.models import GroundSource, RejectionGround, TerminationGround
-from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
+from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
 from mediation.models import RESPONSIBLE_PARTIES, AppraisalBody, Escalation, GovernmentReport, Party
 
 CHOOSE = _("— choose —")
@@ -129,6 +129,23 @@ def mediator_choices():
     return (
         get_user_model()
         .objects.filter(groups__name__in=[MEDIATOR_GROUP, SUPERVISOR_GROUP], is_active=True)
+        .distinct()
+        .select_related("staff_profile")
+        .order_by("staff_profile__display_name", "first_name", "username")
+    )
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{display_name(obj)} ({obj.get_username()})"
+
+
+def business_user_choices():
+    """The accounts that may answer for a business: business users (deactivated ones too, so saving keeps
+    them), never staff."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=BUSINESS_GROUP, is_staff=False, is_superuser=False)
         .distinct()
         .select_related("staff_profile")
         .order_by("staff_profile__display_name", "first_name", "username")

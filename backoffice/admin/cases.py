@@ -36,7 +36,7 @@ from core.admin import WrittenByServices
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_actions
-from ..forms import UserChoiceField, mediator_choices
+from ..forms import PeopleChoiceField, UserChoiceField, business_user_choices, mediator_choices
 from ..widgets import EvidenceFileWidget
 from . import mediation, reminders
 from .base import PersonFilter, ReadableHistoryAdmin, ReassignMixin, person
@@ -629,6 +629,12 @@ class BusinessAdmin(ReadableHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":  # the picker offers business users only, by name
+            kwargs["queryset"] = business_user_choices()
+            kwargs["form_class"] = PeopleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         return False
