@@ -88,7 +88,7 @@ def untranslated(html: str, data: str = "") -> set[str]:
 def _pages():
     """Every admin page to read: (what, url, the name of the record it shows)."""
     yield "index", reverse("admin:index"), ""
-    for model, model_admin in MODEL_ADMINS:
+    for model, _model_admin in MODEL_ADMINS:
         opts = model._meta
         name = f"admin:{opts.app_label}_{opts.model_name}"
         yield f"{opts.label} changelist", reverse(f"{name}_changelist"), ""
