@@ -23,7 +23,7 @@ ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
 # Elements whose text labels something; ids and classes of containers whose text does.
-LABEL_TAGS = {"h1", "h2", "h3", "legend", "label", "caption", "button", "title"}
+LABEL_TAGS = {"h1", "h2", "h3", "legend", "label", "caption", "button", "title", "p"}
 LABEL_CONTAINERS = {"breadcrumbs", "nav-sidebar", "object-tools", "changelist-filter", "submit-row", "help",
                     "actions", "paginator"}
 DATA_CONTAINERS = {"readonly", "results"}  # values shown, not labels
@@ -31,6 +31,7 @@ SKIP_CONTAINERS = {"admin-language", "language-select"}  # language names are wr
 ALLOWED = re.compile(
     r"^[A-Z]{2,5}$|^[A-Z]{2,5}[\s/·]+[A-Z]{2,5}$"  # PDF, SMS, ID, PDF/JPG…
     r"|^[A-Z]{1,4}(-\d{4}-\d{6}|\d{2,})$"  # numbers and codes: TS-2026-000001, ZB-…, AR01, T03
+    r"|^Excel$"  # a product's name
 )
 LATIN = re.compile(r"[A-Za-z]")
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -47,7 +48,8 @@ class LabelCollector(HTMLParser):
         return {
             "label": tag in LABEL_TAGS or tag == "thead" or bool(words & LABEL_CONTAINERS),
             "skip": bool(words & SKIP_CONTAINERS) or tag in {"script", "style", "svg", "textarea", "pre"},
-            "data": (tag == "select" and attrs.get("name") not in ("action",)) or bool(words & DATA_CONTAINERS),
+            "data": (tag == "select" and attrs.get("name") not in ("action",)) or bool(words & DATA_CONTAINERS)
+            or tag in ("td", "bdi"),  # table cells and isolated values (a password's hash summary) are data
         }
 
     def handle_starttag(self, tag, attrs):

@@ -112,6 +112,7 @@ class AccountAdmin(UserAdmin):
     list_select_related = ["staff_profile"]
     ordering = ["username"]
     actions = ["send_invitation"]
+    add_form_template = "admin/change_form.html"  # Django's says "edit more options after"; nothing more here
 
     # --- who may --------------------------------------------------------------------------------------------
 
