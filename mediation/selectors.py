@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from cases.choices import OPEN_STATES, CaseState
 from cases.ladder import mediation_limit_q
-from cases.models import Business, Case, Document, DocumentKind, Evidence
+from cases.models import BUSINESS_KINDS, Business, Case, Document, Evidence
 
 from .models import Escalation, Publication, SheetMessage, TransferSheet
 
 
 def cases_past_mediation_limit(queryset=None):
-    """The cases flagged for termination (ground T03): their mediation time limit (mediation_due_on, counted from
+    """The cases flagged for termination (ground T13): their mediation time limit (mediation_due_on, counted from
     filing) has passed without agreement. The flag is cases.ladder's (mediation_limit_reached_on); the overdue
     view filters on the same one, so both always show the same cases."""
     queryset = Case.objects.all() if queryset is None else queryset
@@ -120,12 +120,6 @@ def portal_sheets(*, business_ids) -> QuerySet[TransferSheet]:
     )
 
 
-# The documents of a case its business receives (the consumer's rejection notice is not one of them).
-BUSINESS_DOCUMENT_KINDS = [
-    DocumentKind.TRANSFER_SHEET, DocumentKind.URGING_NOTICE, DocumentKind.AGREEMENT, DocumentKind.TERMINATION_NOTICE,
-]
-
-
 def portal_sheet_history(*, business_ids) -> QuerySet[TransferSheet]:
     """The business's answered or finished sheets, newest first, each with the documents it received (one query
     per page for the sheets, one for their documents)."""
@@ -136,7 +130,7 @@ def portal_sheet_history(*, business_ids) -> QuerySet[TransferSheet]:
         .prefetch_related(
             Prefetch(
                 "case__documents",
-                queryset=Document.objects.filter(kind__in=BUSINESS_DOCUMENT_KINDS)
+                queryset=Document.objects.filter(kind__in=BUSINESS_KINDS)
                 .only("pk", "case_id", "kind", "number", "title", "issued_on")
                 .order_by("issued_on", "pk"),
                 to_attr="business_documents",
@@ -148,7 +142,7 @@ def portal_sheet_history(*, business_ids) -> QuerySet[TransferSheet]:
 
 def portal_case_documents(*, sheet) -> QuerySet[Document]:
     return (
-        Document.objects.filter(case_id=sheet.case_id, kind__in=BUSINESS_DOCUMENT_KINDS)
+        Document.objects.filter(case_id=sheet.case_id, kind__in=BUSINESS_KINDS)
         .only("pk", "case_id", "kind", "number", "title", "issued_on")
         .order_by("issued_on", "pk")
     )
@@ -156,7 +150,7 @@ def portal_case_documents(*, sheet) -> QuerySet[Document]:
 
 def portal_sheet_document(*, sheet, document_id) -> Document | None:
     """A document of the sheet's case that its business receives, else None."""
-    return Document.objects.filter(pk=document_id, case_id=sheet.case_id, kind__in=BUSINESS_DOCUMENT_KINDS).first()
+    return Document.objects.filter(pk=document_id, case_id=sheet.case_id, kind__in=BUSINESS_KINDS).first()
 
 
 def portal_sheet(*, sheet_id, business_ids) -> TransferSheet | None:

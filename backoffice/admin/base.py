@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -40,10 +41,14 @@ class ReadableHistoryAdmin(ReadOnlyHistoryAdmin):
             "opts": opts,
             "app_label": opts.app_label,
             "module_name": capfirst(str(opts.verbose_name_plural)),
-            "actions": object_audit_actions(obj),
+            "actions": self.history_actions(request, obj),
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.object_history_template, context)
+
+    def history_actions(self, request, obj):
+        """The trail this viewer reads (an admin may mask what the viewer's role does not see)."""
+        return object_audit_actions(obj)
 
 
 def person(field_name, description):
@@ -106,3 +111,30 @@ class ReassignMixin:
         }
         return TemplateResponse(request, "admin/cases/case/reassign.html", context)
 
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, which redraws a refused value by querying it: a non-numeric or
+    out-of-range id posted back ("abc", forty nines) raised instead of showing the form's own error."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.pk
+        kept = []
+        for item in value:
+            try:
+                number = int(str(item))
+            except (TypeError, ValueError):
+                continue
+            if target.get_internal_type() in ("AutoField", "BigAutoField") and not 0 < number < 2**63:
+                continue
+            kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
+class SafeAutocompleteMixin:
+    """Use SafeAutocompleteSelect for the admin's autocomplete_fields."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import transitions
 from cases.models import Case
-from cases.validators import sniff_mime_type, validate_evidence_file
+from cases.validators import detected_type, validate_evidence_file
 from core.audit import record_text, require_text, save_audited
 from core.dates import today
 
@@ -99,7 +99,7 @@ def appraisal_conclude(
                 fee_borne_by=fee_borne_by, fee=fee,
             )
             if conclusion_file:
-                request.conclusion_content_type = sniff_mime_type(conclusion_file)
+                request.conclusion_content_type = detected_type(conclusion_file)
                 request.conclusion_file = conclusion_file
             request.full_clean(exclude=["status"])  # the FSM field is protected: set by its transitions only
             save_audited(request, actor)

@@ -10,12 +10,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import transitions
-from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy, remedy_zh
+from cases import deadlines, transitions
+from cases.choices import MONEY_REMEDIES, PUNITIVE_REMEDIES, DisputeChannel, Remedy, remedy_zh
 from cases.documents import document_issue
 from cases.models import Document, DocumentKind
 from cases.users import person_name
 from core.audit import record_text, require_text, save_audited
+from core.dates import cn_date, today
 from core.money import amount_in_figures, amount_in_words
 
 from ..models import AppraisalRequest, RemedyLine
@@ -34,9 +35,15 @@ def outcome_resolve(
     lines = _remedy_lines(remedies)
     if money_recovered is None:
         money_recovered = sum((line.amount or Decimal("0") for line in lines), Decimal("0"))
+    # 加倍赔偿 apart: the punitive lines' sum (None when the agreement has none), a part of the money recovered.
+    punitive = [line.amount or Decimal("0") for line in lines if line.kind in PUNITIVE_REMEDIES]
+    punitive_damages = sum(punitive, Decimal("0")) if punitive else None
     terms = terms.strip() or _terms_from(lines)
     with transaction.atomic():
-        case = transitions.resolve(case_id=case_id, actor=actor, terms=terms, money_recovered=money_recovered)
+        case = transitions.resolve(
+            case_id=case_id, actor=actor, terms=terms, money_recovered=money_recovered,
+            punitive_damages=punitive_damages,
+        )
         for line in lines:
             line.case = case
             line.full_clean()
@@ -108,6 +115,8 @@ def _issue_agreement(case, lines, actor):
         ("调解员", person_name(case.mediator or actor)),
         ("挽回经济损失", f"{amount_in_words(case.money_recovered or 0)}（{amount_in_figures(case.money_recovered or 0)}）"),
     ]
+    if case.punitive_damages:
+        fields.append(("其中加倍赔偿", f"{amount_in_words(case.punitive_damages)}（{amount_in_figures(case.punitive_damages)}）"))
     return document_issue(case=case, kind=DocumentKind.AGREEMENT, text=text, fields=fields, actor=actor)
 
 
@@ -117,7 +126,17 @@ def outcome_terminate(
     """Terminate mediation with a ground and the advised channel, and issue the 终止调解告知书 PDF. An appraisal
     still open (e.g. the parties could not agree on the body or the fee, ground T04) is recorded as abandoned."""
     require_text(explanation, _("Explain the termination to the parties."))
+    if channel == DisputeChannel.ASSOCIATION_MEDIATION:
+        raise ValidationError(_("Advise a channel other than this association's own mediation."))
     with transaction.atomic():
+        if ground is not None:
+            locked = transitions.lock_case(case_id)
+            appraisal_open = AppraisalRequest.objects.filter(
+                case_id=case_id, status=AppraisalRequest.Status.OPEN
+            ).exists()
+            refusal = ground.refusal(locked, today=today(), appraisal_open=appraisal_open)
+            if refusal:
+                raise ValidationError(refusal, code="ground_check")
         case = transitions.terminate(
             case_id=case_id, actor=actor, ground=ground, channel=channel, explanation=explanation
         )
@@ -149,4 +168,8 @@ def _issue_termination_notice(case, actor):
         ("终止理由", case.termination_ground.label_zh),
         ("建议途径", channel_label),
     ]
+    if case.mediation_due_on and case.rule_set_id:
+        with translation.override("zh-hans"):
+            basis = deadlines.citations(case)["mediation_due_on"]
+        fields.insert(-2, ("调解期限", f"{cn_date(case.mediation_due_on)}（依据：{basis}）"))
     return document_issue(case=case, kind=DocumentKind.TERMINATION_NOTICE, text=text, fields=fields, actor=actor)
