@@ -53,11 +53,12 @@ def test_a_pdf_gets_its_first_page(make_case, mediator):
         assert item.file.read(5) == b"%PDF-"
 
 
-def test_a_damaged_pdf_is_stored_without_preview(make_case, mediator):
-    case = make_case("accepted")
+def test_a_file_that_cannot_be_drawn_has_no_preview():
+    from cases.previews import preview_of
+
     broken = SimpleUploadedFile("坏.pdf", b"%PDF-1.4\n" + b"\0" * 400, content_type="application/pdf")
-    item = services.evidence_add(case_id=case.pk, actor=mediator, file=broken)
-    assert item.pk and not item.preview
+    assert preview_of(broken, "application/pdf") is None and broken.tell() == 0  # rewound for storing
+    assert preview_of(SimpleUploadedFile("a.mp3", b"ID3" + b"\0" * 100), "audio/mpeg") is None
 
 
 def test_the_command_makes_missing_previews_once(make_case, mediator):

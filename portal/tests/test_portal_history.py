@@ -45,7 +45,7 @@ def test_documents_of_another_case_or_for_the_consumer_only_are_not_served(clien
     from cases import services
     from cases.models import RejectionGround
 
-    services.case_reject(case_id=rejected.pk, actor=rejected.mediator, grounds=[RejectionGround.objects.first()],
+    services.case_reject(case_id=rejected.pk, actor=rejected.mediator, grounds=[RejectionGround.objects.filter(is_active=True).first()],
                          explanation="不属于受理范围")
     notice = rejected.documents.get(kind=DocumentKind.REJECTION_NOTICE)
     assert client.get(reverse("portal:sheet_document_pdf", args=[_sheet(closed).pk, notice.pk])).status_code == 404
