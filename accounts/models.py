@@ -19,6 +19,7 @@ class StaffProfile(models.Model):
     class Meta:
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
+        permissions = [("manage_accounts", _("Can create and invite mediator and business accounts"))]
 
     def __str__(self):
         return self.display_name or self.user.get_username()

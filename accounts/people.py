@@ -26,9 +26,35 @@ def display_name(user) -> str:
     if is_system_user(user):
         return _("System")
     profile = _profile(user)
-    if profile is not None and profile.display_name.strip():
-        return profile.display_name.strip()
-    return user.get_full_name().strip() or user.get_username()
+    return display_name_of(
+        profile_name=profile.display_name if profile is not None else "",
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.get_username(),
+    )
+
+
+def display_name_of(*, profile_name=None, first_name=None, last_name=None, username=None) -> str:
+    """The same rule on plain values (rows of a report or export read with .values())."""
+    if username == settings.SYSTEM_USERNAME:
+        return _("System")
+    if (profile_name or "").strip():
+        return profile_name.strip()
+    full_name = f"{first_name or ''} {last_name or ''}".strip()  # as User.get_full_name()
+    return full_name or username or ""
+
+
+# The .values() fields display_name_of needs, seen from a model with a user foreign key (prefix "mediator__").
+NAME_FIELDS = ("staff_profile__display_name", "first_name", "last_name", "username")
+
+
+def name_values(prefix: str) -> list[str]:
+    return [prefix + f for f in NAME_FIELDS]
+
+
+def display_name_from_row(row: dict, prefix: str) -> str:
+    profile_name, first_name, last_name, username = (row.get(f) for f in name_values(prefix))
+    return display_name_of(profile_name=profile_name, first_name=first_name, last_name=last_name, username=username)
 
 
 def staff_phone(user) -> str:

@@ -7,11 +7,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.people import display_name
 from cases.choices import DisputeChannel, Remedy
-from cases.models import ConsentMethod, RejectionGround, TerminationGround
-from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
+from cases.models import ConsentMethod, GroundSource, RejectionGround, TerminationGround
+from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
 from cases.validators import validate_evidence_file
-from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party
+from mediation.models import RESPONSIBLE_PARTIES, AppraisalBody, Escalation, GovernmentReport, Party
+
+CHOOSE = _("— choose —")
 
 
 class ReasonForm(forms.Form):
@@ -42,6 +45,21 @@ class RejectForm(forms.Form):
 
     def service_kwargs(self):
         return {"grounds": self.cleaned_data["grounds"], "explanation": self.cleaned_data["explanation"]}
+
+    def grounds_by_source(self):
+        """The grounds' checkboxes grouped by the rule they come from, each with its ground and advice:
+        [(source label, [(checkbox, ground), …]), …] in the sources' order."""
+        grounds = {g.pk: g for g in self.fields["grounds"].queryset}
+        groups = {}
+        for checkbox in self["grounds"]:
+            ground = grounds[int(str(checkbox.data["value"]))]
+            groups.setdefault(ground.source, []).append((checkbox, ground))
+        labels = dict(GroundSource.choices)
+        order = list(labels)
+        return [
+            (labels.get(source, source), items)
+            for source, items in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+        ]
 
 
 class SupplementForm(forms.Form):
@@ -104,7 +122,7 @@ class CloseForm(forms.Form):
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 def mediator_choices():
@@ -117,7 +135,25 @@ def mediator_choices():
         get_user_model()
         .objects.filter(groups__name__in=[MEDIATOR_GROUP, SUPERVISOR_GROUP], is_active=True)
         .distinct()
-        .order_by("first_name", "username")
+        .select_related("staff_profile")
+        .order_by("staff_profile__display_name", "first_name", "username")
+    )
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{display_name(obj)} ({obj.get_username()})"
+
+
+def business_user_choices():
+    """The accounts that may answer for a business: business users (deactivated ones too, so saving keeps
+    them), never staff."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=BUSINESS_GROUP, is_staff=False, is_superuser=False)
+        .distinct()
+        .select_related("staff_profile")
+        .order_by("staff_profile__display_name", "first_name", "username")
     )
 
 
@@ -162,12 +198,15 @@ class AppraisalConclusionForm(CaseForm):
         help_text=_("The body's written conclusion (PDF or photo)."),
     )
     received_on = forms.DateField(label=_("Conclusion received on"), widget=DateInput, initial=timezone.localdate)
-    responsible_party = forms.ChoiceField(label=_("Party found responsible"), choices=Party.choices)
+    responsible_party = forms.ChoiceField(
+        label=_("Party found responsible"),
+        choices=[("", CHOOSE), *((p.value, p.label) for p in RESPONSIBLE_PARTIES)],
+    )
     fee = forms.DecimalField(
         label=_("Final fee (yuan)"), required=False, help_text=_("Leave empty to keep the fee recorded."), **MONEY
     )
     fee_borne_by = forms.ChoiceField(
-        label=_("Fee borne by"), choices=Party.choices,
+        label=_("Fee borne by"), choices=[("", CHOOSE), *Party.choices],
         help_text=_("Normally the party the conclusion finds responsible."),
     )
 
@@ -311,7 +350,7 @@ class EscalationProposeForm(CaseForm):
 
 class EscalationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        who = obj.proposed_by.get_full_name() or obj.proposed_by.get_username()
+        who = display_name(obj.proposed_by)
         return f"{obj.get_kind_display()} · {who} · {obj.reasons[:60]}"
 
 
@@ -330,7 +369,7 @@ class EscalationDecideForm(CaseForm):
         pending = Escalation.objects.filter(case=self.case, status=Escalation.Status.PROPOSED)
         if user is not None:
             pending = pending.exclude(proposed_by=user)
-        self.fields["escalation"].queryset = pending.select_related("proposed_by")
+        self.fields["escalation"].queryset = pending.select_related("proposed_by__staff_profile")
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -339,7 +378,7 @@ class EscalationDecideForm(CaseForm):
 
 def _approved(case, kind):
     return Escalation.objects.filter(case=case, kind=kind, status=Escalation.Status.APPROVED).select_related(
-        "proposed_by"
+        "proposed_by__staff_profile"
     )
 
 

@@ -1039,12 +1039,18 @@ def evidence_upload_to(instance, filename):
     return stored_name(f"evidence/{timezone.now():%Y/%m}/{instance.case_id}", instance.content_type)
 
 
+def evidence_preview_upload_to(instance, filename):
+    return f"evidence/{timezone.now():%Y/%m}/{instance.case_id}/previews/{filename}"
+
+
 class Evidence(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_upload_to, validators=[validate_evidence_file])
     description = models.CharField(_("description"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, editable=False, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), editable=False, default=0)
+    # A small PNG of a photo or of a PDF's first page, made once on upload (cases.previews).
+    preview = models.FileField(_("preview"), upload_to=evidence_preview_upload_to, editable=False, blank=True)
     shared_with_business = models.BooleanField(
         _("shared with the business"), default=False, help_text=_("Shown to the business in the portal.")
     )
@@ -1127,7 +1133,11 @@ DOCUMENT_TITLES = {
     DocumentKind.TERMINATION_NOTICE: "终止调解告知书",
 }
 # Who may read a kind besides the staff: the business a transfer sheet or urging notice is addressed to.
-BUSINESS_KINDS = frozenset({DocumentKind.TRANSFER_SHEET, DocumentKind.URGING_NOTICE})
+# The documents addressed to the business: its transfer sheet and urging notices, and the outcome documents it is a
+# party to (the mediation agreement it signs, the termination notice both parties receive).
+BUSINESS_KINDS = frozenset({
+    DocumentKind.TRANSFER_SHEET, DocumentKind.URGING_NOTICE, DocumentKind.AGREEMENT, DocumentKind.TERMINATION_NOTICE,
+})
 
 
 def document_upload_to(instance, filename):

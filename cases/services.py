@@ -18,7 +18,7 @@ from core.audit import record_text, require_perm, save_audited
 from core.dates import cn_date, today
 from core.text import one_line
 
-from . import deadlines, ladder, transitions
+from . import deadlines, ladder, previews, transitions
 from .choices import MEDIATION_LIMIT_STATES, OPEN_STATES, PauseKind
 from .documents import document_issue
 from .models import (
@@ -416,6 +416,9 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
         item.content_type = detected_type(item.file)
         item.size = item.file.size
         item.uploaded_by = item.uploaded_by or actor
+        preview = previews.preview_of(item.file, item.content_type)
+        if preview is not None:
+            item.preview.save(preview.name, preview, save=False)
     with transaction.atomic():
         save_audited(item, actor)
     return item

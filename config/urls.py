@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from backoffice import twofactor
 from portal.urls import business_patterns, businesses_patterns, public_patterns
 from portal.views.files import stored_file
+from portal.views.public import landing
 
 urlpatterns = [
     path("", include("ops.urls")),  # /healthz, /readyz, /metrics
@@ -18,5 +18,5 @@ urlpatterns = [
     path("complaint/", include((public_patterns, "public"))),
     # Every stored file, access-checked (no public /media/ folder; core.storage makes `.url` point here).
     path("files/<path:name>", stored_file, name="stored_file"),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", landing, name="home"),
 ]

@@ -61,6 +61,10 @@ class Party(models.TextChoices):
     NEITHER = "neither", _("Neither party")
 
 
+# Who an appraisal's conclusion can find responsible: the parties to the dispute, never the association.
+RESPONSIBLE_PARTIES = [Party.CONSUMER, Party.BUSINESS, Party.SHARED, Party.NEITHER]
+
+
 class AppraisalBody(models.Model):
     """A qualified appraisal body (法定鉴定部门) the association may ask for a written conclusion."""
 
@@ -350,6 +354,25 @@ class TransferSheet(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_answered(self) -> bool:
+        """Whether the business answered: the case records every answer (replied_at), the one given in the
+        portal and the one a mediator recorded from a phone call or a letter."""
+        return self.case.replied_at is not None
+
+    @property
+    def answered_late(self) -> bool:
+        reply = getattr(self, "reply", None)
+        if reply is not None:
+            return reply.is_late
+        due = self.case.answer_due_on or self.answer_by
+        return self.is_answered and timezone.localdate(self.case.replied_at) > due
+
+    @property
+    def awaits_answer(self) -> bool:
+        """Still up to the business: the case waits in "transferred" for its answer."""
+        return not self.is_answered and self.case.state == "transferred"
 
     def days_left(self, today=None):
         """Days until the business's answer date (negative when overdue): the case's answer_due_on, which

@@ -4,12 +4,12 @@ queries (always scoped to the businesses the viewer may act for)."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.choices import OPEN_STATES, CaseState
 from cases.ladder import mediation_limit_q
-from cases.models import Business, Case, Evidence
+from cases.models import BUSINESS_KINDS, Business, Case, Document, Evidence
 
 from .models import Escalation, Publication, SheetMessage, TransferSheet
 
@@ -52,16 +52,18 @@ class PublicBusinessRow:
     publications: list = field(default_factory=list)
 
 
-def public_business_list(today: date | None = None) -> list[PublicBusinessRow]:
-    """Businesses with ignored/refused transfer sheets or approved publicity, with counts and dates.
+def public_business_list(today: date | None = None, *, search: str = "") -> list[PublicBusinessRow]:
+    """Businesses with ignored/refused transfer sheets or approved publicity, with counts and dates; `search`
+    keeps those whose name contains it.
 
     Four queries whatever the size: the unanswered cases grouped by business, the approved publicity grouped by
     business, those businesses, their publications. Only business-level data is selected: no consumer's.
     """
     today = today or timezone.localdate()
     rows: dict[int, PublicBusinessRow] = {}
+    named = Q(business__name__icontains=search.strip()) if search.strip() else Q()
     unanswered = (
-        Case.objects.filter(unanswered_transfer_q(today), business__isnull=False)
+        Case.objects.filter(unanswered_transfer_q(today), named, business__isnull=False)
         .values("business_id")
         .annotate(n=Count("pk"), first=Min("transferred_at"), last=Max("transferred_at"))
         .order_by()
@@ -70,7 +72,7 @@ def public_business_list(today: date | None = None) -> list[PublicBusinessRow]:
     for group in unanswered:
         found[group["business_id"]] = group
     publicity = dict(
-        Escalation.objects.filter(kind=Escalation.Kind.PUBLICITY, status=Escalation.Status.APPROVED)
+        Escalation.objects.filter(named, kind=Escalation.Kind.PUBLICITY, status=Escalation.Status.APPROVED)
         .values("business_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -116,6 +118,39 @@ def portal_sheets(*, business_ids) -> QuerySet[TransferSheet]:
         .select_related("case", "business", "reply")
         .order_by(F("reply").asc(nulls_first=True), "answer_by", "pk")
     )
+
+
+def portal_sheet_history(*, business_ids) -> QuerySet[TransferSheet]:
+    """The business's answered or finished sheets, newest first, each with the documents it received (one query
+    per page for the sheets, one for their documents)."""
+    return (
+        TransferSheet.objects.filter(business_id__in=business_ids)
+        .filter(Q(case__replied_at__isnull=False) | ~Q(case__state__in=OPEN_STATES))
+        .select_related("case", "business", "reply")
+        .prefetch_related(
+            Prefetch(
+                "case__documents",
+                queryset=Document.objects.filter(kind__in=BUSINESS_KINDS)
+                .only("pk", "case_id", "kind", "number", "title", "issued_on")
+                .order_by("issued_on", "pk"),
+                to_attr="business_documents",
+            )
+        )
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def portal_case_documents(*, sheet) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(case_id=sheet.case_id, kind__in=BUSINESS_KINDS)
+        .only("pk", "case_id", "kind", "number", "title", "issued_on")
+        .order_by("issued_on", "pk")
+    )
+
+
+def portal_sheet_document(*, sheet, document_id) -> Document | None:
+    """A document of the sheet's case that its business receives, else None."""
+    return Document.objects.filter(pk=document_id, case_id=sheet.case_id, kind__in=BUSINESS_KINDS).first()
 
 
 def portal_sheet(*, sheet_id, business_ids) -> TransferSheet | None:

@@ -4,8 +4,22 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification
+from .models import Notification, template_label
 from .services import notifications_retry
+
+
+class TemplateFilter(admin.SimpleListFilter):
+    """The kinds of notice, by their label (one DISTINCT over the outbox, as the field filter it replaces)."""
+
+    title = _("kind")
+    parameter_name = "template"
+
+    def lookups(self, request, model_admin):
+        templates = Notification.objects.order_by("template").values_list("template", flat=True).distinct()
+        return sorted(((t, template_label(t)) for t in templates), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -16,7 +30,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "id",
         "created_at",
         "channel",
-        "template",
+        "kind",
         "recipient",
         "status",
         "attempts",
@@ -25,7 +39,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "read_at",
         "about_display",
     )
-    list_filter = ("status", "channel", "template", ("read_at", admin.EmptyFieldListFilter))
+    list_filter = ("status", "channel", TemplateFilter, ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("to_address", "dedupe_key", "recipient_user__username")
     list_select_related = ("recipient_user", "content_type")
     ordering = ("-id",)
@@ -62,6 +76,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("kind"), ordering="template")
+    def kind(self, obj):
+        return obj.kind_label
 
     @admin.display(description=_("recipient"), ordering="to_address")
     def recipient(self, obj):

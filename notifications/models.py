@@ -153,7 +153,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} #{self.pk} {self.template} → {self.recipient_display}"
+        return f"{self.get_channel_display()} #{self.pk} {self.kind_label} → {self.recipient_display}"
+
+    @property
+    def kind_label(self) -> str:
+        return template_label(self.template)
 
     def secret_values(self) -> list[str]:
         return [str(self.context.get(key)) for key in self.secret_keys if self.context.get(key)]
@@ -161,3 +165,15 @@ class Notification(models.Model):
     @property
     def recipient_display(self) -> str:
         return self.to_address or (str(self.recipient_user) if self.recipient_user_id else "—")
+
+
+def template_label(template: str) -> str:
+    """What kind of notice a template sends, as people say it: `notifications/<template>/label.txt` (written
+    beside the notice's subject and body by the app that sends it, translated there), else the template's name."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        return get_template(f"notifications/{template}/label.txt").render({}).strip()
+    except TemplateDoesNotExist:
+        return template

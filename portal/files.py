@@ -80,6 +80,7 @@ def _appraisal(who: Viewer, request: AppraisalRequest) -> bool:
 # (model, file field, rule). A new file field is added here, or only superusers can read its files.
 OWNERS = [
     (Evidence, "file", _evidence),
+    (Evidence, "preview", _evidence),  # the preview of a photo or PDF: read by whoever may read the file
     (Document, "pdf", _document),
     (AppraisalRequest, "conclusion_file", _appraisal),
     (Agent, "power_of_attorney", _power_of_attorney),

@@ -4,12 +4,15 @@ mounts them."""
 
 from django.urls import path
 
-from .views import business, businesses, public
+from .views import accounts, business, businesses, public
 
 business_patterns = [
     path("", business.home, name="home"),
+    path("history/", business.history, name="history"),
     path("login/", business.PortalLoginView.as_view(), name="login"),
     path("logout/", business.portal_logout, name="logout"),
+    path("set-password/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set_password"),
+    path("set-password/done/", accounts.set_password_done, name="set_password_done"),
     path("link/<int:pk>/", business.sheet_link, name="sheet_link"),
     path("sheets/<int:pk>/", business.sheet_detail, name="sheet"),
     path("sheets/<int:pk>/reply/", business.sheet_reply, name="sheet_reply"),
@@ -17,6 +20,7 @@ business_patterns = [
     path("sheets/<int:pk>/evidence/", business.sheet_evidence_upload, name="sheet_evidence_upload"),
     path("sheets/<int:pk>/evidence/<int:evidence_pk>/", business.sheet_evidence, name="sheet_evidence"),
     path("sheets/<int:pk>/pdf/", business.sheet_pdf, name="sheet_pdf"),
+    path("sheets/<int:pk>/documents/<int:document_pk>/", business.sheet_document_pdf, name="sheet_document_pdf"),
 ]
 
 public_patterns = [

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Count, F, Min, Q
 
+from accounts import people
 from cases.choices import HANDLING_STATES
 from cases.ladder import mediation_limit_q
 from cases.models import Case
@@ -51,16 +52,14 @@ def overdue_by_mediator(*, today: date) -> list[dict]:
     one's days; most overdue first. One query."""
     rows = (
         overdue_cases(today=today)
-        .values("mediator_id", "mediator__first_name", "mediator__last_name", "mediator__username")
+        .values("mediator_id", *people.name_values("mediator__"))
         .annotate(**_counts(today))
         .order_by("oldest_due_on", "mediator_id")[:SUMMARY_ROWS]
     )
     return [
         {
             **row,
-            "name": f"{row['mediator__first_name']} {row['mediator__last_name']}".strip()
-            or row["mediator__username"]
-            or "—",
+            "name": people.display_name_from_row(row, "mediator__") or "—",
             "max_days_overdue": (today - row["oldest_due_on"]).days,
         }
         for row in rows

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -35,7 +36,13 @@ def _nice_step(maximum, lines=5):
 
 
 def _number(value):
+    """An axis label: 1.5万 in Chinese, 15k / 1.5M in English."""
     value = float(value)
+    if translation.get_language() == "en":
+        for size, unit in ((1_000_000, "M"), (1000, "k")):
+            if value >= size:
+                return f"{value / size:g}{unit}"
+        return f"{value:g}"
     if value >= 10000:
         return f"{value / 10000:g}万"
     return f"{value:g}"

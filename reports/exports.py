@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from accounts import people
 from cases.choices import CaseState, Category, Nature
 from core.text import spreadsheet_cell
 
@@ -123,8 +124,11 @@ def table_xlsx(stats: Statistics, filename: str) -> HttpResponse:
 def _case_rows(values_qs):
     states, natures, categories = dict(CaseState.choices), dict(Nature.choices), dict(Category.choices)
     for row in values_qs.iterator(chunk_size=2000):
-        (number, received_at, filed_on, state, nature, category, business, region, mediator, due_on, outcome_on,
-         money, ground, channel, satisfaction) = row
+        (number, received_at, filed_on, state, nature, category, business, region, profile_name, first_name,
+         last_name, username, due_on, outcome_on, money, ground, channel, satisfaction) = row
+        mediator = people.display_name_of(
+            profile_name=profile_name, first_name=first_name, last_name=last_name, username=username
+        )
         yield [
             number or "", timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M"), filed_on or "",
             str(states.get(state, state)), str(natures.get(nature, nature)), str(categories.get(category, category)),

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import people
 from cases.choices import GOODS_CATEGORIES, HANDLING_STATES, SERVICE_CATEGORIES, CaseState, Category, Nature
 from cases.models import Business, Case, CaseRejectionGround, Region
 from core.replica import read_alias, replica_alias, replica_reads
@@ -167,7 +168,7 @@ BREAKDOWNS = {
     "business": (_("Business"), ["business_id", "business__name"]),
     "mediator": (
         _("Mediator"),
-        ["mediator_id", "mediator__first_name", "mediator__last_name", "mediator__username"],
+        ["mediator_id", *people.name_values("mediator__")],
     ),
 }
 
@@ -305,13 +306,11 @@ def _name_groups(grouped):
         u["pk"]: u
         for u in get_user_model()
         .objects.filter(pk__in=[r["mediator_id"] for r in grouped["mediator"] if r["mediator_id"]])
-        .values("pk", "first_name", "last_name", "username")
+        .values("pk", *people.NAME_FIELDS)
     }
     for row in grouped["mediator"]:
         user = users.get(row["mediator_id"], {})
-        row["mediator__first_name"] = user.get("first_name")
-        row["mediator__last_name"] = user.get("last_name")
-        row["mediator__username"] = user.get("username")
+        row.update({"mediator__" + name: user.get(name) for name in people.NAME_FIELDS})
     for dimension in BREAKDOWNS:
         grouped[dimension] = [_with_rates(_label_row(dimension, row)) for row in grouped[dimension]]
 
@@ -376,8 +375,7 @@ def _label_row(dimension, row):
     elif dimension == "business":
         row["label"] = row["business__name"] or str(_("(business not identified)"))
     else:
-        full = f"{row['mediator__last_name'] or ''}{row['mediator__first_name'] or ''}".strip()
-        row["label"] = full or row["mediator__username"] or str(_("(no mediator)"))
+        row["label"] = people.display_name_from_row(row, "mediator__") or str(_("(no mediator)"))
     return row
 
 
@@ -434,7 +432,7 @@ def case_list(period: Period, figure: str | None = None, *, today: date | None =
         .order_by("received_at", "pk")
         .values_list(
             "number", "received_at", "filed_on", "state", "nature", "category", "business__name",
-            "business__region__name", "mediator__username", "due_on", "outcome_on", "money_recovered",
+            "business__region__name", *people.name_values("mediator__"), "due_on", "outcome_on", "money_recovered",
             "termination_ground__code", "follow_up__channel", "follow_up__satisfaction",
         )
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -40,19 +41,19 @@ from cases.search import (
     search_cases_ordered,
 )
 from cases.selectors import DUE_QUEUES, case_deadline, next_step
-from cases.users import person_name
 from cases.validators import validate_evidence_file
-from core.admin import CappedCountPaginator, ReadOnlyHistoryAdmin, WrittenByServices
+from core.admin import CappedCountPaginator, WrittenByServices
 from groups import selectors as group_selectors
 from groups import services as group_services
 from groups.models import GroupComplaint, GroupMember
 
 from ..actions import ACTIONS_BY_NAME, available_actions
-from ..audit import case_audit_trail
-from ..forms import UserChoiceField, mediator_choices
+from ..audit import case_audit_actions
+from ..forms import PeopleChoiceField, UserChoiceField, business_user_choices, mediator_choices
+from ..widgets import EvidenceFileWidget
 from . import mediation, reminders, rules
 from .badges import deadline_badge
-from .base import ReassignMixin, SafeAutocompleteMixin
+from .base import ReadableHistoryAdmin, ReassignMixin, SafeAutocompleteMixin, person
 from .filters import BusinessAutocompleteFilter, MediatorFilter, WorkFilter
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
@@ -70,12 +71,13 @@ class DocumentInline(WrittenByServices, admin.TabularInline):
     """Every document issued on the case, whatever its kind; written only by cases.documents."""
 
     model = Document
-    fields = ["number", "kind", "title", "issued_on", "issued_by", "pdf_link"]
+    fields = ["number", "kind", "title", "issued_on", "issued_by_name", "pdf_link"]
     readonly_fields = fields
     verbose_name_plural = _("issued documents")
+    issued_by_name = person("issued_by", _("issued by"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("issued_by")
+        return super().get_queryset(request).select_related("issued_by__staff_profile")
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("cases.view_case")
@@ -86,19 +88,20 @@ class DocumentInline(WrittenByServices, admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
+class DocumentAdmin(WrittenByServices, ReadableHistoryAdmin):
     """The documents issued on all cases; the PDF downloaded here is the one stored when the document was issued
     (a batch-issued urging notice has it stored on its first download)."""
 
-    list_display = ["number", "kind", "title", "case", "issued_on", "issued_by", "pdf_link"]
+    list_display = ["number", "kind", "title", "case", "issued_on", "issued_by_name", "pdf_link"]
     list_filter = ["kind", "issued_on"]
-    list_select_related = ["case", "issued_by"]
+    list_select_related = ["case", "issued_by__staff_profile"]
     search_fields = ["=number", "=case__number"]
     show_full_result_count = False
     date_hierarchy = "issued_on"
-    fields = ["number", "kind", "title", "case", "issued_on", "issued_at", "issued_by", "fields", "text", "footer",
-              "pdf_link"]
+    fields = ["number", "kind", "title", "case", "issued_on", "issued_at", "issued_by_name", "fields", "text",
+              "footer", "pdf_link"]
     readonly_fields = fields
+    issued_by_name = person("issued_by", _("issued by"))
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj):
@@ -124,8 +127,18 @@ class DocumentAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
         return pdf_response(document)
 
 
+class EvidenceForm(forms.ModelForm):
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if self.instance.pk and "file" in self.changed_data:
+            raise ValidationError(_("A stored file is not replaced: upload the new file as new evidence."))
+        return file
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = EvidenceForm
+    formfield_overrides = {models.FileField: {"widget": EvidenceFileWidget}}
     extra = 0
     fields = [
         "file",
@@ -133,25 +146,27 @@ class EvidenceInline(admin.TabularInline):
         "shared_with_business",
         "content_type",
         "size",
-        "uploaded_by",
+        "uploaded_by_name",
         "uploaded_at",
     ]
-    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["content_type", "size", "uploaded_by_name", "uploaded_at"]
     can_delete = False
+    uploaded_by_name = person("uploaded_by", _("uploaded by"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by__staff_profile")
 
 
 class CaseNoteInline(admin.TabularInline):
     model = CaseNote
     extra = 1
-    fields = ["body", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["body", "author_name", "created_at"]
+    readonly_fields = ["author_name", "created_at"]
     can_delete = False
+    author_name = person("author", _("author"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author__staff_profile")
 
     def has_change_permission(self, request, obj=None):
         return False  # notes are a record: add new ones, never rewrite old ones
@@ -305,7 +320,7 @@ HANDLING_FIELDS = [
 
 
 @admin.register(Case)
-class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
+class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
     # Fits 1,280 px beside the filters: the deadline is in the state's badge (cases.selectors.case_deadline).
     list_display = [
         "display_number",
@@ -435,10 +450,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
             ),
             (_("Consumer"), {"fields": ["consumer_summary", "agent_summary", "report_summary"]}),
             (_("What the law gives"), {"fields": ["law_for_mediator"]}),
-            (
-                _("Complaint"),
-                {"fields": [*CaseChangeForm.Meta.fields, "change_reason"]},
-            ),
+            (_("Complaint"), {"fields": self._complaint_fields(request, obj)}),
             (
                 _("Screening"),
                 {
@@ -457,14 +469,25 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
             (_("History"), {"fields": ["audit_trail"]}),
         ]
 
+    def _mediator_fixed(self, request, obj):
+        return not obj.is_open or (not request.user.has_perm("cases.reassign_case") and obj.mediator_id)
+
+    def _complaint_fields(self, request, obj):
+        """A finished case is read only: no reason to give; a mediator this user may not change is named."""
+        fields = [
+            "mediator_display" if name == "mediator" and self._mediator_fixed(request, obj) else name
+            for name in CaseChangeForm.Meta.fields
+        ]
+        return fields + (["change_reason"] if obj.is_open else [])
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         fields = list(self.readonly_fields)
         if not obj.is_open:
-            fields += list(CaseChangeForm.Meta.fields) + ["change_reason"]
-        elif not request.user.has_perm("cases.reassign_case") and obj.mediator_id:
-            fields.append("mediator")
+            fields += [name for name in CaseChangeForm.Meta.fields if name != "mediator"]
+        if self._mediator_fixed(request, obj):
+            fields.append("mediator_display")
         return fields
 
     def get_inlines(self, request, obj):
@@ -546,9 +569,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
     def state_badge(self, obj):
         return deadline_badge(obj, case_deadline(obj, self._today), next_step(obj, self._today))
 
-    @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
-    def mediator_display(self, obj):
-        return person_name(obj.mediator) if obj.mediator else "—"
+    mediator_display = person("mediator", _("mediator in charge"))
 
     @admin.display(description=_("rules of the due dates"))
     def deadline_rules(self, obj):
@@ -619,7 +640,8 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("audit trail"))
     def audit_trail(self, obj):
-        return render_to_string("admin/cases/case/audit_trail.html", {"entries": case_audit_trail(obj)})
+
+        return render_to_string("admin/cases/case/audit_trail.html", {"actions": case_audit_actions(obj)})
 
     # --- writes through services ------------------------------------------------------------------
 
@@ -774,6 +796,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
             "form": form,
             "title": f"{spec.label} — {case}",
             "missing": case.missing_material() if action == "accept" else [],
+            "evidence": case.evidence.select_related("uploaded_by__staff_profile").order_by("uploaded_at"),
         }
         return TemplateResponse(request, "admin/cases/case/action_form.html", context)
 
@@ -803,7 +826,7 @@ class ConsumerMaskedIdForm(forms.ModelForm):
 
 
 @admin.register(Consumer)
-class ConsumerAdmin(ReadOnlyHistoryAdmin):
+class ConsumerAdmin(ReadableHistoryAdmin):
     """ID numbers are shown in full only to staff whose role needs them (cases.view_consumer_id_number:
     supervisors); everyone else sees them masked, here and in the consumer's history."""
 
@@ -822,6 +845,18 @@ class ConsumerAdmin(ReadOnlyHistoryAdmin):
         if not self.reads_id_numbers(request):
             kwargs["form"] = ConsumerMaskedIdForm
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def history_actions(self, request, obj):
+        actions = super().history_actions(request, obj)
+        if not self.reads_id_numbers(request):
+            label = str(Consumer._meta.get_field("id_number").verbose_name)
+            for action in actions:
+                for entry in action.entries:
+                    for change in entry.changes:
+                        if change.field == label:
+                            change.old = mask_id_number(str(change.old)) if change.old is not None else None
+                            change.new = mask_id_number(str(change.new or ""))
+        return actions
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not self.reads_id_numbers(request):
@@ -844,7 +879,7 @@ class ConsumerAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Business)
-class BusinessAdmin(ReadOnlyHistoryAdmin):
+class BusinessAdmin(ReadableHistoryAdmin):
     list_display = ["name", "credit_code", "region", "contact_person", "phone", "email"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -855,6 +890,12 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":  # the picker offers business users only, by name
+            kwargs["queryset"] = business_user_choices()
+            kwargs["form_class"] = PeopleChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         """Who may answer a business's sheets in the portal is a supervisor's choice only (a mediator adding
@@ -876,7 +917,7 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(ReadOnlyHistoryAdmin):
+class RegionAdmin(ReadableHistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -884,7 +925,7 @@ class RegionAdmin(ReadOnlyHistoryAdmin):
         return False  # businesses keep their region (PROTECT)
 
 
-class GroundAdmin(ReadOnlyHistoryAdmin):
+class GroundAdmin(ReadableHistoryAdmin):
     list_display = ["code", "label_zh", "label_en", "source", "advised_channel", "is_active", "sort_order"]
     list_filter = ["source", "is_active", "advised_channel"]
     list_editable = ["is_active"]

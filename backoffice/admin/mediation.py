@@ -8,7 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from accounts.people import display_name
+from core.admin import WrittenByServices
 from mediation.models import (
     AppraisalBody,
     AppraisalRequest,
@@ -21,7 +22,7 @@ from mediation.models import (
 )
 from mediation.selectors import cases_past_mediation_limit
 
-from .base import CaseLinkMixin
+from .base import CaseLinkMixin, ReadableHistoryAdmin, person
 
 
 class ReadOnlyInline(WrittenByServices, admin.TabularInline):
@@ -36,8 +37,10 @@ class FollowUpInline(ReadOnlyInline):
     template = "admin/edit_inline/stacked.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
-    fields = ["channel", "satisfaction", "comment", "recorded_by", "recorded_at"]
+        return super().get_queryset(request).select_related("recorded_by__staff_profile")
+
+    fields = ["channel", "satisfaction", "comment", "recorded_by_name", "recorded_at"]
+    recorded_by_name = person("recorded_by", _("recorded by"))
 
 
 class AppraisalRequestInline(ReadOnlyInline):
@@ -60,15 +63,17 @@ class EscalationInline(ReadOnlyInline):
     model = Escalation
     fk_name = "case"
     fields = [
-        "kind", "status", "reasons", "proposed_by", "proposed_at", "decided_by", "decided_at", "decision_note",
-        "records",
+        "kind", "status", "reasons", "proposed_by_name", "proposed_at", "decided_by_name", "decided_at",
+        "decision_note", "records",
     ]
+    proposed_by_name = person("proposed_by", _("proposed by"))
+    decided_by_name = person("decided_by", _("decided by"))
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("proposed_by", "decided_by")
+            .select_related("proposed_by__staff_profile", "decided_by__staff_profile")
             .prefetch_related("reports", "publications")
         )
 
@@ -116,7 +121,7 @@ class MediationLimitFilter(admin.SimpleListFilter):
 
 
 @admin.register(AppraisalBody)
-class AppraisalBodyAdmin(ReadOnlyHistoryAdmin):
+class AppraisalBodyAdmin(ReadableHistoryAdmin):
     list_display = ["name", "qualification", "contact_person", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "scope"]
@@ -126,12 +131,14 @@ class AppraisalBodyAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
+class EscalationAdmin(WrittenByServices, CaseLinkMixin, ReadableHistoryAdmin):
     """The supervisors' queue: decisions are taken on the case page ("Decide on escalation")."""
 
-    list_display = ["case_link", "business", "kind", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_display = ["case_link", "business", "kind", "status", "proposed_by_name", "proposed_at", "decided_by_name"]
     list_filter = ["status", "kind"]
-    list_select_related = ["case", "business", "proposed_by", "decided_by"]
+    list_select_related = ["case", "business", "proposed_by__staff_profile", "decided_by__staff_profile"]
+    proposed_by_name = person("proposed_by", _("proposed by"))
+    decided_by_name = person("decided_by", _("decided by"))
     search_fields = ["case__number", "business__name"]
     show_full_result_count = False
 
@@ -148,7 +155,7 @@ class TransferSheetInline(WrittenByServices, admin.StackedInline):
         "number",
         "business",
         "answer_by",
-        "issued_by",
+        "issued_by_name",
         "issued_at",
         "pdf",
         "dispatches_display",
@@ -156,13 +163,14 @@ class TransferSheetInline(WrittenByServices, admin.StackedInline):
     ]
     readonly_fields = fields
     verbose_name_plural = _("transfer sheet")
+    issued_by_name = person("issued_by", _("issued by"))
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("business", "issued_by", "document")
-            .prefetch_related("dispatches__sent_by", "dispatches__notification")
+            .select_related("business", "issued_by__staff_profile", "document")
+            .prefetch_related("dispatches__sent_by__staff_profile", "dispatches__notification")
         )
 
     @admin.display(description=_("text as issued"))
@@ -180,7 +188,7 @@ class TransferSheetInline(WrittenByServices, admin.StackedInline):
                 localtime(d.sent_at).strftime("%Y-%m-%d %H:%M"),
                 d.get_kind_display(),
                 d.to_address,
-                d.sent_by,
+                display_name(d.sent_by),
                 d.notification.get_status_display() if d.notification else "—",
                 d.note,
             )
@@ -202,15 +210,16 @@ class BusinessReplyInline(WrittenByServices, admin.StackedInline):
         "amount",
         "explanation",
         "is_late",
-        "submitted_by",
+        "submitted_by_name",
         "submitted_at",
         "consumer_response",
     ]
     readonly_fields = fields
     verbose_name_plural = _("business's answer and the consumer's response")
+    submitted_by_name = person("submitted_by", _("answered by"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("submitted_by", "consumer_response")
+        return super().get_queryset(request).select_related("submitted_by__staff_profile", "consumer_response")
 
     @admin.display(description=_("consumer's response"))
     def consumer_response(self, obj):
@@ -228,18 +237,19 @@ class BusinessReplyInline(WrittenByServices, admin.StackedInline):
 class SheetMessageInline(WrittenByServices, admin.TabularInline):
     model = SheetMessage
     extra = 0
-    fields = ["created_at", "side", "author", "body"]
+    fields = ["created_at", "side", "author_name", "body"]
     readonly_fields = fields
     verbose_name_plural = _("messages with the business")
+    author_name = person("author", _("author"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author__staff_profile")
 
 
 
 
 @admin.register(TransferSheet)
-class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin):
+class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadableHistoryAdmin):
     list_display = ["number", "case_link", "business", "answer_by", "issued_at", "answered"]
     list_select_related = ["case", "business", "reply", "document"]
     search_fields = ["number", "case__number", "business__name"]
@@ -250,14 +260,15 @@ class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin)
         "case_link",
         "business",
         "answer_by",
-        "issued_by",
+        "issued_by_name",
         "issued_at",
-        "contact_user",
+        "contact_user_name",
         "pdf",
         "document_text",
     ]
     readonly_fields = fields
-
+    issued_by_name = person("issued_by", _("issued by"))
+    contact_user_name = person("contact_user", _("portal account of the business contact"))
 
     @admin.display(description=_("text as issued"))
     def document_text(self, obj):
@@ -265,7 +276,7 @@ class TransferSheetAdmin(WrittenByServices, CaseLinkMixin, ReadOnlyHistoryAdmin)
 
     @admin.display(description=_("answered"), boolean=True)
     def answered(self, obj):
-        return hasattr(obj, "reply")
+        return obj.is_answered
 
     @admin.display(description=_("PDF"))
     def pdf(self, obj):

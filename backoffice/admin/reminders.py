@@ -10,12 +10,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.people import display_name
 from core.admin import WrittenByServices
 from notifications.models import Notification
 from reminders import selectors
 from reminders.models import CaseReminder, OverdueCase, UrgingNotice
 
-from .base import CaseLinkMixin, ReassignMixin
+from .base import CaseLinkMixin, PersonFilter, ReassignMixin, person
 
 
 def _notice_links(notice):
@@ -31,12 +32,13 @@ class CaseReminderInline(WrittenByServices, admin.TabularInline):
     """The ladder steps the sweep took for the case, with the urging notices they issued."""
 
     model = CaseReminder
-    fields = ["kind", "deadline", "scheduled_on", "taken_at", "taken_by", "case_state", "notice"]
+    fields = ["kind", "deadline", "scheduled_on", "taken_at", "taken_by_name", "case_state", "notice"]
     readonly_fields = fields
     verbose_name_plural = _("reminders and urging (催办)")
+    taken_by_name = person("taken_by", _("taken by"))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("taken_by", "urging_notice")
+        return super().get_queryset(request).select_related("taken_by__staff_profile", "urging_notice")
 
     @admin.display(description=_("urging notice"))
     def notice(self, obj):
@@ -57,14 +59,14 @@ class CaseNotificationInline(WrittenByServices, GenericTabularInline):
     verbose_name_plural = _("notifications about this case")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recipient_user")
+        return super().get_queryset(request).select_related("recipient_user__staff_profile")
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("cases.view_case")
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj):
-        return obj.recipient_display
+        return obj.to_address or display_name(obj.recipient_user) or "—"
 
 
 
@@ -83,10 +85,11 @@ class UrgingNoticeAdmin(WrittenByServices, CaseLinkMixin, admin.ModelAdmin):
     date_hierarchy = "issued_on"
     fields = [
         "number", "case_link", "round", "business_name", "sent_to", "deadline", "answer_by", "issued_on",
-        "issued_by",
+        "issued_by_name",
         "pdf", "text",
     ]
     readonly_fields = fields
+    issued_by_name = person("issued_by", _("issued by"))
 
 
     @admin.display(description=_("PDF"))
@@ -133,11 +136,11 @@ class OverdueCaseAdmin(ReassignMixin, WrittenByServices, admin.ModelAdmin):
     list_filter = [
         DeadlineFilter,
         "state",
-        ("mediator", admin.RelatedOnlyFieldListFilter),
+        ("mediator", PersonFilter),
         ("business", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["=number", "business__name"]
-    list_select_related = ["mediator", "business"]
+    list_select_related = ["mediator__staff_profile", "business"]
     ordering = ["due_on", "id"]
     show_full_result_count = False
     list_per_page = 50
@@ -172,9 +175,7 @@ class OverdueCaseAdmin(ReassignMixin, WrittenByServices, admin.ModelAdmin):
             return format_html('<strong class="case-overdue">{}</strong>', days)
         return format_html('<span title="{}">{}</span>', _("due in %(days)s days") % {"days": -days}, days)
 
-    @admin.display(description=_("mediator in charge"), ordering="mediator__first_name")
-    def mediator_name(self, obj):
-        return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
+    mediator_name = person("mediator", _("mediator in charge"))
 
     @admin.display(description=_("business"), ordering="business__name")
     def business_link(self, obj):

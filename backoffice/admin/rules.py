@@ -11,11 +11,13 @@ from cases import deadlines, return_rules
 from cases.choices import PUNITIVE_REMEDIES, DayUnit, PeriodKind
 from cases.claims import statutory_punitive
 from cases.models import RULE_PERIOD_FIELDS, MediationExtension, RuleSet
-from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
+from core.admin import WrittenByServices
+
+from .base import ReadableHistoryAdmin
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(ReadOnlyHistoryAdmin):
+class RuleSetAdmin(ReadableHistoryAdmin):
     list_display = ["name", "region", "effective_from", "effective_to", "is_active", "mediation_summary"]
     list_filter = ["is_active", "region"]
     list_select_related = ["region"]

@@ -109,6 +109,14 @@ def test_the_demo_staff_have_real_names_and_phones(demo):
         assert display_name(user) != user.username and staff_phone(user), user
 
 
+def test_online_complaints_carry_a_receipt_photo_and_an_invoice_with_previews(demo):
+    from cases.models import Evidence
+
+    online = Evidence.objects.filter(case__channel="online")
+    assert online.filter(content_type="image/jpeg").exists() and online.filter(content_type="application/pdf").exists()
+    assert not online.filter(preview="").exists()
+
+
 def test_the_demo_shows_the_rules_claims_and_parties_of_issue_11(demo):
     """The demo follows the 上海 rule set, and walks an extension by consent, a punitive-damages agreement and a
     complaint filed by an agent with a 举报 referred on."""

@@ -15,8 +15,10 @@ from core.audit import record_text, require_text, save_audited
 from core.dates import today
 
 from ..models import (
+    RESPONSIBLE_PARTIES,
     AppraisalBody,
     AppraisalRequest,
+    Party,
 )
 
 # --- appraisal (鉴定) ------------------------------------------------------------------------------------
@@ -62,6 +64,10 @@ def appraisal_conclude(
     kept in the case's history only.
     """
     require_text(conclusion, _("Record the appraisal's conclusion."))
+    if responsible_party not in RESPONSIBLE_PARTIES:
+        raise ValidationError(_("Say whom the conclusion finds responsible: the consumer, the business, both or neither."))
+    if fee_borne_by not in Party.values:
+        raise ValidationError(_("Say who bears the appraisal fee."))
     received_on = received_on or today()
     if received_on > today():
         raise ValidationError(_("The conclusion cannot be received in the future."))

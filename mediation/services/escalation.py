@@ -51,7 +51,9 @@ def escalation_propose(*, case_id: int, actor, kind: str, reasons: str) -> Escal
         )
         save_audited(
             escalation, actor,
-            reason=record_text(gettext_lazy("Escalation proposed (%(kind)s): %(why)s"), kind=kind, why=reasons),
+            reason=record_text(
+                gettext_lazy("Escalation proposed (%(kind)s): %(why)s"), kind=escalation.get_kind_display(), why=reasons
+            ),
         )
         _notify_supervisors(escalation, actor)
     return escalation

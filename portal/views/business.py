@@ -88,6 +88,16 @@ def home(request):
     return render(request, "portal/business/home.html", {"page_obj": page, "today": timezone.localdate()})
 
 
+@business_portal
+@require_GET
+def history(request):
+    """The answered and finished sheets of the business, with the documents it received."""
+    page = Paginator(
+        selectors.portal_sheet_history(business_ids=request.portal_business_ids), SHEETS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(request, "portal/business/history.html", {"page_obj": page, "today": timezone.localdate()})
+
+
 def _sheet_or_404(request, pk):
     sheet = selectors.portal_sheet(sheet_id=pk, business_ids=request.portal_business_ids)
     if sheet is None:
@@ -106,6 +116,7 @@ def _render_sheet(request, sheet, *, reply_form=None, message_form=None, evidenc
         "group_total": sum((m.case.amount_paid or 0 for m in group_members), 0),
         "sheet": sheet,
         "case": case,
+        "documents": selectors.portal_case_documents(sheet=sheet),
         "reply": reply,
         "today": timezone.localdate(),
         "evidence": selectors.portal_sheet_evidence(sheet=sheet),
@@ -201,3 +212,13 @@ def sheet_evidence(request, pk, evidence_pk):
 def sheet_pdf(request, pk):
     """The sheet's stored PDF; a business reads only its own sheets (a foreign or missing one is a 404)."""
     return pdf_response(_sheet_or_404(request, pk).document)
+
+
+@business_portal
+@require_GET
+def sheet_document_pdf(request, pk, document_pk):
+    """Another document of the sheet's case the business received (urging notice, agreement, termination)."""
+    document = selectors.portal_sheet_document(sheet=_sheet_or_404(request, pk), document_id=document_pk)
+    if document is None:
+        raise Http404
+    return pdf_response(document)

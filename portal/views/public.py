@@ -61,6 +61,13 @@ def _complaint_page(request, form, *, status=200):
     return render(request, "portal/public/complaint_form.html", context, status=status)
 
 
+@require_GET
+def landing(request):
+    """`/`: what a consumer comes for — file a complaint, follow one, the public list — and, discreetly, the
+    staff's and the businesses' sign-in."""
+    return render(request, "portal/public/landing.html")
+
+
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     if request.method == "GET":

@@ -293,3 +293,19 @@ def test_sqlite_uses_one_query_per_table(fixture_cases, regions):
     with CaptureQueriesContext(connection) as ctx:
         statistics(Period(*Q1, regions[0]), today=TODAY, top=20, live=True)
     assert len(ctx.captured_queries) == 8
+
+
+def test_exports_and_the_mediator_breakdown_name_people_by_their_display_name(
+    client, supervisor, fixture_cases, regions, mediator, time_machine
+):
+    from accounts.models import StaffProfile
+
+    StaffProfile.objects.create(user=mediator, display_name="李晓梅")
+    time_machine.move_to(_at(TODAY), tick=False)
+    client.force_login(supervisor)
+    response = client.get(reverse("admin:reports_statistics_cases", args=["xlsx"]), {**QUERY})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert "李晓梅" in {r[8] for r in rows[1:]}
+    assert mediator.username not in {r[8] for r in rows[1:]}
+    labels = {row["label"] for row in statistics(Period(*Q1), today=TODAY).by_mediator}
+    assert "李晓梅" in labels and mediator.username not in labels

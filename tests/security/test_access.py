@@ -2,6 +2,7 @@
 changes; the publication privacy guard; ID numbers masked (issue 10, point 4)."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -33,6 +34,7 @@ def test_a_mediator_cannot_make_themselves_a_portal_user(business, mediator):
 
 def test_a_supervisor_chooses_portal_users_and_the_history_records_it(business, supervisor):
     newcomer = UserFactory(username="xinren")
+    newcomer.groups.add(Group.objects.get(name="business"))  # the picker offers business users only
     client = Client()
     client.force_login(supervisor)
     response = _business_form(client, business, [newcomer])
@@ -43,6 +45,13 @@ def test_a_supervisor_chooses_portal_users_and_the_history_records_it(business, 
     assert [m.user_id for m in latest.members.all()] == [newcomer.pk]
     before = business.history.earliest()
     assert newcomer.pk not in [m.user_id for m in before.members.all()]
+
+
+def test_the_members_picker_refuses_a_staff_account(business, supervisor, mediator):
+    client = Client()
+    client.force_login(supervisor)
+    response = _business_form(client, business, [mediator])
+    assert response.status_code == 200 and not business.members.filter(pk=mediator.pk).exists()
 
 
 

@@ -31,6 +31,7 @@ from api.models import Partner, Scope
 from cases import services as cases
 from cases.models import Business, Case, ConsentMethod, Region, RejectionGround, RuleSet, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
+from demo import evidence
 from groups.services import hotspot_alerts_send
 from mediation.models import AppraisalBody, Escalation
 from mediation.services import appraisal, escalation, follow_up, outcomes, transfers
@@ -285,8 +286,14 @@ class Demo(GroupStories):
         )
         consumer = {"name": person[0], "phone": person[1], "address": "示范市幸福路1号"}
         if online:
+            bought = fields["purchased_on"]
+            files = [
+                evidence.receipt_photo(business.name, product, amount, bought),
+                evidence.invoice_pdf(business.name, product, amount, bought),
+            ]
             case, _secret = complaint_submit_online(
-                consumer=consumer, business={"name": business.name, "address": business.address}, **fields
+                consumer=consumer, business={"name": business.name, "address": business.address}, files=files,
+                **fields,
             )
             return case
         return cases.case_register(
