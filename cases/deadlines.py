@@ -40,6 +40,8 @@ __all__ = [
     "case_due_dates",
     "handling_due",
     "mediation_due",
+    "performance_due",
+    "supplement_due",
     "urged_answer_due",
 ]
 
@@ -91,6 +93,16 @@ def mediation_due(filed_on: date, pauses: Iterable[Pause] = ()) -> Due:
 def urged_answer_due(issued_on: date) -> Due:
     """The new answer date an urging notice issued on ``issued_on`` sets for the business."""
     return _period(issued_on, settings.CASE_URGE_ANSWER_DAYS, working_days=False, pauses=())
+
+
+def supplement_due(requested_on: date) -> Due:
+    """The date a request for supplementary material asks the consumer to send it by."""
+    return _period(requested_on, settings.CASE_SUPPLEMENT_WORKING_DAYS, working_days=True, pauses=())
+
+
+def performance_due(agreed_on: date) -> Due:
+    """The agreement's performance date (履行期限) when the parties named none."""
+    return _period(agreed_on, settings.CASE_PERFORMANCE_DAYS, working_days=False, pauses=())
 
 
 def case_due_dates(case, pauses: Iterable[Pause]) -> dict:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core import bulk
 from core.audit import record_text, save_audited
+from core.association import association
 from core.dates import cn_date
 from documents.pdf import PdfDocument, render_pdf
 
@@ -35,6 +36,7 @@ K = DocumentKind
 SIGNATURES = {
     K.AGREEMENT: ["甲方（消费者）签字", "乙方（经营者）签章", "调解员签字"],
     K.TRANSFER_SHEET: ["经营者签收"],
+    K.SETTLEMENT_RECORD: ["消费者签字（或网上确认）", "经营者签章（或网上确认）", "记录人签字"],
 }
 
 
@@ -133,21 +135,25 @@ def document_pdf(document: Document) -> bytes:
 
 def layout(document: Document) -> PdfDocument:
     """The PDF's parts from the document's frozen ones."""
+    particulars = association()
     return PdfDocument(
         title=document.title,
         number=document.number,
+        official_number=document.official_number,
         fields=[(label, value) for label, value in document.fields],
         body=document.text,
         footer=document.footer,
-        issuer=settings.ASSOCIATION_NAME,
+        issuer=particulars.name,
         date=cn_date(document.issued_on),
         signatures=SIGNATURES.get(document.kind, []),
+        seal=document.kind != K.CASE_FILE,
+        seal_image=particulars.seal_image,
     )
 
 
 def plain_text(document: Document) -> str:
     """The document as plain text (emails): title, number, table, text, footer, issuer and date."""
-    lines = [document.title, f"编号：{document.number}", ""]
+    lines = [document.title, f"文号：{document.official_number}", f"编号：{document.number}", ""]
     lines += [f"{label}：{value}" for label, value in document.fields]
     parts = ["\n".join(lines), document.text, document.footer, f"{settings.ASSOCIATION_NAME}\n{cn_date(document.issued_on)}"]
     return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"

@@ -10,15 +10,18 @@ their transition through the internal cases.transitions.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.association import association, public_link
 from core.audit import record_text, require_perm, save_audited
 from core.dates import cn_date, today
 
 from . import deadlines, ladder, transitions
 from .choices import OPEN_STATES, PauseKind
+from .delivery import case_notify, staff_phone
 from .documents import document_issue
 from .models import (
     Business,
@@ -55,6 +58,7 @@ def case_register(
         case.set_due_dates(deadlines.case_due_dates(case, pauses=()))
         case.full_clean(exclude=["state"])
         transitions.save_case(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
+        case_notify(case=case, step="received", actor=actor)
     return case
 
 
@@ -77,7 +81,43 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
             actor=actor,
             reason=record_text(gettext_lazy("Supplementary material requested: %(missing)s"), missing=missing),
         )
+        notice = _issue_supplement_notice(case, missing=missing, actor=actor)
+        case_notify(case=case, step="supplement", document=notice, actor=actor)
     return case
+
+
+def _issue_supplement_notice(case, *, missing, actor):
+    particulars = association()
+    due = deadlines.supplement_due(today())
+    items = [line.strip(" -·•；;") for line in missing.replace("；", "\n").splitlines() if line.strip(" -·•；;")]
+    text = _render_document(
+        "cases/documents/supplement.txt",
+        case=case,
+        received=cn_date(timezone.localdate(case.received_at)),
+        missing=items,
+        due=cn_date(due.on),
+        track_url=public_link(reverse("public:track")),
+        address=particulars.address,
+        phone=particulars.phone,
+    )
+    return document_issue(
+        case=case,
+        kind=DocumentKind.SUPPLEMENT_NOTICE,
+        text=text,
+        fields=[
+            ("投诉人", case.consumer.name),
+            ("查询号", case.tracking_number),
+            ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+            ("补充期限", f"{cn_date(due.on)}前"),
+        ],
+        actor=actor,
+    )
+
+
+def _render_document(template, **context) -> str:
+    """A document's text, always in Chinese: the association writes to the parties in Chinese."""
+    with translation.override("zh-hans"):
+        return render_to_string(template, context)
 
 
 def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
@@ -116,7 +156,7 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
         # The handling deadline and the mediation limit both count from filing (受理).
         case.filed_on = filed_on
         due_dates = deadlines.case_due_dates(case, deadlines.pauses_of(case))
-        return transitions.run(
+        case = transitions.run(
             case,
             "accept",
             actor=actor,
@@ -126,6 +166,39 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
             due_dates=due_dates,
             mediator=actor if takes_over else None,
         )
+        notice = _issue_acceptance_notice(case, actor=actor)
+        case_notify(case=case, step="accepted", document=notice, actor=actor)
+        return case
+
+
+def _issue_acceptance_notice(case, *, actor):
+    particulars = association()
+    mediator = person_name(case.mediator) if case.mediator else "本会工作人员"
+    phone = staff_phone(case.mediator) or particulars.phone
+    text = _render_document(
+        "cases/documents/acceptance.txt",
+        case=case,
+        received=cn_date(timezone.localdate(case.received_at)),
+        filed=cn_date(case.filed_on),
+        due=cn_date(case.due_on) if case.due_on else "",
+        mediator=mediator,
+        phone=phone,
+        track_url=public_link(reverse("public:track")),
+    )
+    return document_issue(
+        case=case,
+        kind=DocumentKind.ACCEPTANCE_NOTICE,
+        text=text,
+        fields=[
+            ("案件编号", case.number),
+            ("投诉人", case.consumer.name),
+            ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+            ("立案日期", cn_date(case.filed_on)),
+            ("处理期限", f"{cn_date(case.due_on)}前" if case.due_on else "—"),
+            ("承办人及电话", f"{mediator}（{phone}）"),
+        ],
+        actor=actor,
+    )
 
 
 def _may_mediate(user) -> bool:
@@ -149,7 +222,7 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
             explanation=explanation,
             decided_on=today(),
         )
-        document_issue(
+        notice = document_issue(
             case=case,
             kind=DocumentKind.REJECTION_NOTICE,
             text=render_rejection_notice(case=case, grounds=grounds, explanation=explanation),
@@ -162,6 +235,7 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
             ],
             actor=actor,
         )
+        case_notify(case=case, step="rejected", document=notice, actor=actor)
         return case
 
 

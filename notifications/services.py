@@ -24,6 +24,7 @@ from core import bulk
 from . import conf
 from .channels import InAppChannel, get_channel
 from .models import Notification
+from .signals import notification_gave_up
 
 logger = logging.getLogger(__name__)
 
@@ -427,13 +428,14 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
 def _record_failure(notification: Notification, exc: Exception) -> None:
     error = f"{type(exc).__name__}: {exc}"[:4000]
     if notification.attempts >= conf.max_attempts():
-        _record_result(notification, status=Status.DEAD, next_attempt_at=None, last_error=error)
+        if _record_result(notification, status=Status.DEAD, next_attempt_at=None, last_error=error):
+            notification_gave_up.send(sender=Notification, notification=notification)
     else:
         retry_at = timezone.now() + conf.retry_delay(notification.attempts)
         _record_result(notification, status=Status.FAILED, next_attempt_at=retry_at, last_error=error)
 
 
-def _record_result(notification: Notification, **fields) -> None:
+def _record_result(notification: Notification, **fields) -> bool:
     # Only within our own claim: if it expired and another worker took the row, its result wins.
     updated = Notification.objects.filter(
         pk=notification.pk, status=Status.SENDING, attempts=notification.attempts
@@ -442,6 +444,7 @@ def _record_result(notification: Notification, **fields) -> None:
         logger.warning(
             "Notification %s: claim lost before the result was written (%s).", notification.pk, fields
         )
+    return bool(updated)
 
 
 # --- sweep ---------------------------------------------------------------------------------------------

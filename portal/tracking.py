@@ -29,7 +29,7 @@ _CASE_NUMBER = re.compile(r"[A-Z]{2}-\d{4}-\d{6}")
 
 
 def tracking_number(case: Case) -> str:
-    return f"WS{case.pk:08d}"
+    return case.tracking_number
 
 
 def normalize_number(value: str) -> str:

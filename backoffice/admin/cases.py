@@ -68,6 +68,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 def document_pdf_link(document):
+    if document.pk is None:  # the inline's blank form
+        return "—"
     return format_html(
         '<a href="{}">{}</a>', reverse("admin:cases_document_pdf", args=[document.pk]), _("Download the PDF")
     )
