@@ -166,6 +166,20 @@ def _letter(case, key, party, address, recipient, document, actor):
     return _record(case, key, party, M.LETTER, address, recipient, document, actor, status=Delivery.Status.QUEUED)
 
 
+def sheet_delivered(*, case: Case, document: Document, notification: Notification | None, actor) -> list:
+    """The transfer sheet's deliveries to the business: the portal, and the email its dispatch put in the outbox
+    (mediation.services.transfers), or a letter where the business has no email address."""
+    key = f"transferred:{document.number}"
+    business = case.business
+    rows = [_record(case, key, P.BUSINESS, M.PORTAL, "", business.name, document, actor, status=Delivery.Status.SENT)]
+    if notification is not None:
+        rows.append(_record(case, key, P.BUSINESS, M.EMAIL, notification.to_address, business.name, document, actor,
+                            notification=notification))
+    elif business.address:
+        rows.append(_letter(case, key, P.BUSINESS, business.address, business.name, document, actor))
+    return rows
+
+
 # --- the letter queue -----------------------------------------------------------------------------------
 
 

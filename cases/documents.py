@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core import bulk
-from core.audit import record_text, save_audited
 from core.association import association
+from core.audit import record_text, save_audited
 from core.dates import cn_date
 from documents.pdf import PdfDocument, render_pdf
 

@@ -16,7 +16,6 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core.association import association
-
 from core.audit import require_text
 
 from .choices import (
@@ -434,11 +433,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["filed_on"], name="case_filed_idx"),
         ]
 
-    @property
-    def tracking_number(self) -> str:
-        """The number the consumer tracks the case with (WS + the id), from receipt on."""
-        return f"WS{self.pk:08d}"
-
     def __str__(self):
         return self.number or _("Complaint #%(pk)s") % {"pk": self.pk}
 
@@ -450,6 +444,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self._remember_values(kwargs.get("update_fields"))
+
+    @property
+    def tracking_number(self) -> str:
+        """The number the consumer tracks the case with (WS + the id), from receipt on."""
+        return f"WS{self.pk:08d}"
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -578,13 +577,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[S.REPLIED, S.MEDIATING], target=S.RESOLVED, permission="cases.mediate_case"
     )
-    def resolve(self, *, terms, money_recovered, on):
+    def resolve(self, *, terms, money_recovered, on, performance_due_on=None, performance_manner=""):
         require_text(terms, _("Record the terms of the agreement."))
         if money_recovered is None or money_recovered < 0:
             raise ValidationError(_("Record the money recovered for the consumer (0 if none)."))
+        if performance_due_on is not None and performance_due_on < on:
+            raise ValidationError(_("The performance date cannot be before the agreement."))
         self.agreement_terms = terms
         self.money_recovered = money_recovered
         self.outcome_on = on
+        self.performance_due_on = performance_due_on
+        self.performance_manner = performance_manner
 
     @transition(
         field=state,

@@ -163,7 +163,10 @@ def appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
         )
 
 
-def resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, check_permission=True) -> Case:
+def resolve(
+    *, case_id: int, actor, terms: str, money_recovered: Decimal, check_permission=True, performance_due_on=None,
+    performance_manner: str = "",
+) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
         return run(
@@ -175,6 +178,8 @@ def resolve(*, case_id: int, actor, terms: str, money_recovered: Decimal, check_
             terms=terms,
             money_recovered=money_recovered,
             on=today(),
+            performance_due_on=performance_due_on,
+            performance_manner=performance_manner,
         )
 
 
