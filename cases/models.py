@@ -605,6 +605,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.outcome_on = on
         self._clear_pause()
 
+    @transition(field=state, source=S.RESOLVED, target=S.MEDIATING, permission="cases.mediate_case")
+    def reopen(self):
+        """The agreement was not carried out: mediation resumes (mediation.services.performance). The agreement's
+        terms stay on the record; the outcome date is cleared, so the follow-up window starts again later."""
+        self.outcome_on = None
+
     @transition(field=state, source=OPEN_STATES, target=S.WITHDRAWN, permission="cases.withdraw_case")
     def withdraw(self, *, why, on):
         require_text(why, _("Record why the consumer withdrew."))

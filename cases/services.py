@@ -277,11 +277,52 @@ def case_withdraw(*, case_id: int, actor, reason: str, check_permission=True) ->
 
 
 def case_close(*, case_id: int, actor, note: str = "") -> Case:
+    """Close (结案): the consumer is told, and the case file's cover and contents list (卷宗) is issued for the
+    archive."""
     with transaction.atomic():
         case = transitions.lock_case(case_id)
-        return transitions.run(
+        outcome = OUTCOME_ZH.get(case.state, "")
+        case = transitions.run(
             case, "close", actor=actor, reason=note or record_text(gettext_lazy("Closed")), note=note, at=timezone.now()
         )
+        _issue_case_file(case, outcome=outcome, actor=actor)
+        case_notify(case=case, step="closed", actor=actor)
+        return case
+
+
+OUTCOME_ZH = {"resolved": "调解成功", "terminated": "终止调解", "withdrawn": "撤诉"}
+
+
+def _issue_case_file(case, *, outcome, actor):
+    """The 卷宗: the cover (the case at a glance) and the contents (every document and piece of evidence)."""
+    documents = list(case.documents.order_by("issued_at", "pk"))
+    evidence = list(case.evidence.order_by("pk"))
+    lines = ["卷内目录", ""]
+    for i, document in enumerate(documents, start=1):
+        lines.append(f"{i}. {document.title}　{document.official_number or document.number}　{cn_date(document.issued_on)}")
+    for j, item in enumerate(evidence, start=len(documents) + 1):
+        lines.append(f"{j}. 证据材料：{item.description or item.file.name.rsplit('/', 1)[-1]}")
+    lines += ["", f"{len(documents) + len(evidence) + 1}. 本卷宗封面及目录"]
+    mediator = person_name(case.mediator) if case.mediator else ""
+    return document_issue(
+        case=case,
+        kind=DocumentKind.CASE_FILE,
+        text="\n".join(lines),
+        fields=[
+            ("案件编号", case.number or case.tracking_number),
+            ("投诉人", case.consumer.name),
+            ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+            ("商品或服务", case.product),
+            ("收到投诉日期", cn_date(timezone.localdate(case.received_at))),
+            ("立案日期", cn_date(case.filed_on) if case.filed_on else "—"),
+            ("处理结果", outcome),
+            ("挽回经济损失", f"{case.money_recovered}元" if case.money_recovered is not None else "—"),
+            ("结案日期", cn_date(today())),
+            ("承办人", mediator or "—"),
+            ("保管期限", "长期"),
+        ],
+        actor=actor,
+    )
 
 
 # --- other writes ------------------------------------------------------------------------------------
