@@ -384,3 +384,33 @@ class MessageForm(forms.Form):
 
     def service_kwargs(self):
         return {"body": self.cleaned_data["body"]}
+
+
+class PerformanceForm(CaseForm):
+    """A mediator records whether the agreement was carried out (as the parties may in the portal and online)."""
+
+    performed = forms.TypedChoiceField(
+        label=_("Carried out?"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+        choices=[("yes", _("Yes, the agreement was carried out")), ("no", _("No, it was not carried out"))],
+    )
+    money_paid = forms.DecimalField(
+        label=_("Money actually paid (yuan)"), required=False,
+        help_text=_("Empty: the money agreed."), **MONEY,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def service_kwargs(self):
+        return {"by": "staff", **self.cleaned_data}
+
+
+class NotPerformedForm(CaseForm):
+    reopen = forms.TypedChoiceField(
+        label=_("What now?"), coerce=lambda v: v == "reopen", widget=forms.RadioSelect,
+        choices=[("reopen", _("Reopen mediation")), ("close", _("Close the case with advice to the consumer"))],
+    )
+    advice = forms.CharField(
+        label=_("What was done and what the consumer was advised"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)

@@ -187,7 +187,7 @@ def letters_mark_posted(*, delivery_ids, actor, posted_on=None) -> int:
     """Staff record that the printed letters went in the post on `posted_on` (today by default)."""
     from core.audit import require_perm
 
-    require_perm(actor, "cases.change_case")
+    require_perm(actor, "cases.mediate_case")
     posted_on = posted_on or timezone.localdate()
     count = 0
     with transaction.atomic():

@@ -441,3 +441,53 @@ def _to_unicode_cmap(fontname, subset):
 
 
 rl_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+# --- letters: address labels and one file to print -------------------------------------------------------------
+
+LABEL_W, LABEL_H = 99 * mm, 67 * mm  # 2 × 4 labels on A4 (a common label sheet)
+
+
+def render_address_labels(labels: list[tuple[str, str, str]], *, sender: str) -> bytes:
+    """A4 sheets of address labels, eight to a page: each (recipient, address, reference) with the sender's
+    return address in small type under it."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, initialFontName=FONT)
+    canvas.setTitle("邮寄地址标签")
+    for index, (recipient, address, reference) in enumerate(labels):
+        if index and index % 8 == 0:
+            canvas.showPage()
+        column, row = index % 2, (index % 8) // 2
+        x = 6 * mm + column * LABEL_W
+        y = A4[1] - 15 * mm - (row + 1) * LABEL_H
+        canvas.setDash(1, 2)
+        canvas.setStrokeColor("#bbbbbb")
+        canvas.rect(x, y, LABEL_W, LABEL_H)
+        canvas.setFillColor("#000000")
+        lines = _wrap(address, 22)
+        top = y + LABEL_H - 14 * mm
+        for n, line in enumerate(lines[:3]):
+            draw_text(canvas, x + 8 * mm, top - n * 7 * mm, line, size=12)
+        draw_text(canvas, x + 8 * mm, top - 3 * 7 * mm - 6 * mm, f"{recipient}　收", size=16)
+        draw_text(canvas, x + 8 * mm, y + 12 * mm, f"寄件：{sender}", size=8)
+        draw_text(canvas, x + 8 * mm, y + 7 * mm, reference, size=8)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _wrap(text, width):
+    text = str(text)
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of several (the letter queue prints labels and documents in one go)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(BytesIO(part))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

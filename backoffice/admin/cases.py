@@ -36,7 +36,7 @@ from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
-from . import mediation, reminders
+from . import deliveries, mediation, reminders
 from .base import ReassignMixin
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
@@ -252,6 +252,11 @@ HANDLING_FIELDS = [
     "replied_at",
     "agreement_terms",
     "money_recovered",
+    "performance_due_on",
+    "performance_manner",
+    "performed_on",
+    "performance_confirmed_by",
+    "money_paid",
     "termination_ground",
     "advised_channel",
     "termination_explanation",
@@ -302,6 +307,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         mediation.AppraisalRequestInline,
         mediation.RemedyLineInline,
         DocumentInline,
+        deliveries.DeliveryInline,
         mediation.EscalationInline,
         mediation.FollowUpInline,
         reminders.CaseReminderInline,
