@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.association import association, public_link
 from core.audit import record_text, require_perm, save_audited
 from core.dates import cn_date, today
+from notifications.services import notification_enqueue
 
 from . import deadlines, ladder, transitions
 from .choices import OPEN_STATES, PauseKind
@@ -118,6 +119,31 @@ def _render_document(template, **context) -> str:
     """A document's text, always in Chinese: the association writes to the parties in Chinese."""
     with translation.override("zh-hans"):
         return render_to_string(template, context)
+
+
+def case_supplement_upload(*, case_id: int, files, note: str = "") -> list[Evidence]:
+    """The consumer sends the missing material from the tracking page: the files are stored as evidence (checked
+    by size and content) as the system user, and the mediator is told to check them and record them received."""
+    system = get_system_user()
+    if not files:
+        raise ValidationError(_("Choose at least one file."))
+    with transaction.atomic():
+        case = transitions.lock_case(case_id)
+        if case.pause_kind != PauseKind.SUPPLEMENT:
+            raise ValidationError(_("The association is not waiting for material from you."))
+        items = [
+            evidence_add(case_id=case.pk, actor=system, file=upload,
+                         description=(note.strip() or _("Supplementary material from the consumer"))[:200])
+            for upload in files
+        ]
+        if case.mediator_id:
+            notification_enqueue(
+                channel="in_app", template="cases/supplement_uploaded", recipient_user=case.mediator, about=case,
+                dedupe_key=f"supplement-upload:{items[0].pk}",
+                context={"case_number": case.tracking_number, "count": len(items), "note": note.strip(),
+                         "case_url": public_link(reverse("admin:cases_case_change", args=[case.pk]))},
+            )
+    return items
 
 
 def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:

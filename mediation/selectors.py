@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.choices import OPEN_STATES, CaseState
 from cases.ladder import mediation_limit_q
-from cases.models import Business, Case, Evidence
+from cases.models import BOTH_PARTIES_KINDS, BUSINESS_KINDS, Business, Case, Document, Evidence
 
 from .models import Escalation, Publication, SheetMessage, TransferSheet
 
@@ -132,6 +132,14 @@ def portal_sheet_evidence(*, sheet) -> QuerySet[Evidence]:
     return Evidence.objects.filter(case_id=sheet.case_id, shared_with_business=True).order_by(
         "uploaded_at", "pk"
     )
+
+
+def portal_sheet_documents(*, sheet) -> QuerySet[Document]:
+    """The documents of the sheet's case addressed to the business: the sheet, its urging notices (催办), and the
+    agreement, settlement record or termination notice that bind both parties."""
+    return Document.objects.filter(
+        case_id=sheet.case_id, kind__in=[*BUSINESS_KINDS, *BOTH_PARTIES_KINDS]
+    ).order_by("issued_at", "pk")
 
 
 def portal_sheet_messages(*, sheet) -> QuerySet[SheetMessage]:
