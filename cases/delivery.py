@@ -53,6 +53,27 @@ BUSINESS_STEPS = {
 }
 
 
+STEP_LABELS = {
+    "received": gettext_lazy("Notice: complaint received"),
+    "supplement": gettext_lazy("Notice: material missing"),
+    "accepted": gettext_lazy("Notice: complaint accepted"),
+    "rejected": gettext_lazy("Notice: complaint not accepted"),
+    "transferred": gettext_lazy("Notice: complaint transferred to the business"),
+    "offer": gettext_lazy("Notice: the business's answer waits for the consumer"),
+    "resolved": gettext_lazy("Notice: agreement"),
+    "settled": gettext_lazy("Notice: settlement"),
+    "terminated": gettext_lazy("Notice: mediation terminated"),
+    "performance_due": gettext_lazy("Notice: performance due"),
+    "follow_up": gettext_lazy("Notice: follow-up request"),
+    "closed": gettext_lazy("Notice: case closed"),
+    "urging": gettext_lazy("Notice: urging notice"),
+}
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step.split(":")[0], step))
+
+
 def case_notify(*, case: Case, step: str, document: Document | None = None, parties=(P.CONSUMER,), actor=None):
     """Deliver the step's notice (and its document) to the parties; the caller holds the transaction. Returns the
     Delivery rows."""
@@ -235,7 +256,7 @@ def on_notification_gave_up(sender, notification: Notification, **kwargs):
         dedupe_key=f"delivery-failed:{delivery.pk}",
         context={
             "case_number": delivery.case.number or delivery.case.tracking_number,
-            "what": delivery.document.title if delivery.document_id else delivery.step,
+            "what": delivery.document.title if delivery.document_id else step_label(delivery.step),
             "method": str(delivery.get_method_display()),
             "address": delivery.address,
             "error": notification.last_error[:200],

@@ -429,6 +429,7 @@ def _record_failure(notification: Notification, exc: Exception) -> None:
     error = f"{type(exc).__name__}: {exc}"[:4000]
     if notification.attempts >= conf.max_attempts():
         if _record_result(notification, status=Status.DEAD, next_attempt_at=None, last_error=error):
+            notification.status, notification.last_error = Status.DEAD, error
             notification_gave_up.send(sender=Notification, notification=notification)
     else:
         retry_at = timezone.now() + conf.retry_delay(notification.attempts)

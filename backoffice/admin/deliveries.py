@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.delivery import letters_mark_posted
+from cases.delivery import letters_mark_posted, step_label
 from cases.documents import document_pdf
 from cases.models import Delivery
 from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
@@ -42,7 +42,7 @@ class DeliveryInline(WrittenByServices, admin.TabularInline):
     def what(self, obj):
         if obj.document_id:
             return f"{obj.document.title} {obj.document.number}"
-        return obj.step
+        return step_label(obj.step)
 
     @admin.display(description=_("status"))
     def status_display(self, obj):
