@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from accounts.people import display_name
+from accounts.people import staff_phone as people_staff_phone
 from core.association import association, public_link
 from core.audit import record_text, save_audited
 from core.dates import cn_date
@@ -266,21 +268,9 @@ def on_notification_gave_up(sender, notification: Notification, **kwargs):
 
 
 def _staff_name(user) -> str:
-    if user is None:
-        return ""
-    try:
-        from accounts.people import display_name
-    except ImportError:  # before the accounts app is merged
-        from .users import person_name as display_name
-    return display_name(user)
+    return display_name(user) if user is not None else ""
 
 
 def staff_phone(user) -> str:
     """The staff member's own phone (accounts.people), "" when none."""
-    if user is None:
-        return ""
-    try:
-        from accounts.people import staff_phone
-    except ImportError:
-        return ""
-    return staff_phone(user)
+    return people_staff_phone(user) if user is not None else ""

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from accounts.people import display_name
+
 MEDIATOR_GROUP = "mediator"
 SUPERVISOR_GROUP = "supervisor"
 BUSINESS_GROUP = "business"
@@ -22,5 +24,5 @@ def is_supervisor(user) -> bool:
 
 
 def person_name(user) -> str:
-    """How a staff member or business user is named on documents and notices."""
-    return (user.get_full_name() or user.get_username()) if user else ""
+    """How a staff member or business user is named on documents and notices (the one rule: accounts.people)."""
+    return display_name(user)

@@ -30,6 +30,7 @@ THIRD_PARTY_APPS = [
     "django_ratelimit",  # only for its system check that the cache is shared (see CACHES)
 ]
 LOCAL_APPS = [
+    "accounts",
     "workcalendar",
     "notifications",
     "documents",

@@ -120,3 +120,14 @@ def test_agreements_record_performance_and_the_money_paid_apart(demo):
     assert performed.filter(performance_confirmed_by="business").exists()
     assert performed.filter(performance_confirmed_by="consumer", money_paid__isnull=False).exists()
     assert Case.objects.filter(performance_confirmed_by="not:consumer").exists()
+
+
+def test_the_demo_staff_have_real_names_and_phones(demo):
+    from django.contrib.auth import get_user_model
+
+    from accounts.people import display_name, staff_phone
+
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).select_related("staff_profile")
+    assert staff.count() >= 4
+    for user in staff:
+        assert display_name(user) != user.username and staff_phone(user), user

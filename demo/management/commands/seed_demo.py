@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import StaffProfile
 from cases import services as cases
 from cases.models import Business, Case, Region, RejectionGround, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
@@ -33,12 +34,12 @@ from portal.services import complaint_submit_online
 from reminders.services import deadlines_sweep
 
 DEMO_USERS = [
-    # username, password, first name, groups, is_staff
-    ("tiaojie", "tiaojie-demo-2026", "李调解", [MEDIATOR_GROUP], True),
-    ("tiaojie2", "tiaojie2-demo-2026", "王承办", [MEDIATOR_GROUP], True),
-    ("zhuguan", "zhuguan-demo-2026", "赵主管", [SUPERVISOR_GROUP], True),
-    ("zhuguan2", "zhuguan2-demo-2026", "钱秘书长", [SUPERVISOR_GROUP], True),
-    ("qiye", "qiye-demo-2026", "陈经理", [BUSINESS_GROUP], False),
+    # username, password, groups, is_staff, real name (first name and StaffProfile.display_name), phone
+    ("tiaojie", "tiaojie-demo-2026", [MEDIATOR_GROUP], True, "李晓梅", "021-55556101"),
+    ("tiaojie2", "tiaojie2-demo-2026", [MEDIATOR_GROUP], True, "王建国", "021-55556102"),
+    ("zhuguan", "zhuguan-demo-2026", [SUPERVISOR_GROUP], True, "赵志强", "021-55556100"),
+    ("zhuguan2", "zhuguan2-demo-2026", [SUPERVISOR_GROUP], True, "钱丽华", "021-55556001"),
+    ("qiye", "qiye-demo-2026", [BUSINESS_GROUP], False, "陈国栋", "021-55550001"),
 ]
 
 BUSINESSES = [
@@ -140,20 +141,21 @@ class Command(BaseCommand):
     def _ensure_users(self):
         User = get_user_model()
         users = {}
-        for username, password, name, groups, is_staff in DEMO_USERS:
+        for username, password, groups, is_staff, real_name, phone in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
-            user.first_name, user.is_staff, user.is_active = name, is_staff, True
+            user.first_name, user.is_staff, user.is_active = real_name, is_staff, True
             user.email = f"{username}@xiehui.localhost"
             user.set_password(password)
             user.save()
             user.groups.set(Group.objects.filter(name__in=groups))
+            StaffProfile.objects.update_or_create(user=user, defaults={"display_name": real_name, "phone": phone})
             users[username] = user
         return users
 
     def _print_logins(self):
         self.stdout.write("\nDemo logins (staff: http://127.0.0.1:8000/admin/, business: http://127.0.0.1:8000/portal/):")
-        for username, password, name, groups, _staff in DEMO_USERS:
-            self.stdout.write(f"  {groups[0]:<10} {username:<10} {password}   ({name})")
+        for username, password, groups, _staff, real_name, _phone in DEMO_USERS:
+            self.stdout.write(f"  {groups[0]:<10} {username:<10} {password}   ({real_name})")
 
 
 class _Story:
