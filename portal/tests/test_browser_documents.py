@@ -29,19 +29,19 @@ def _online(name, phone):
     )
 
 
-def _track(browser, url, case, secret):
-    browser.delete_all_cookies()
-    browser.get(f"{url}/complaint/track/")
-    _fill(browser, {"id_s-number": case.tracking_number, "id_s-secret": secret})
-    _submit(browser, "main form[aria-labelledby=by-secret]")
+def _track(driver, url, case, secret):
+    driver.delete_all_cookies()
+    driver.get(f"{url}/complaint/track/")
+    _fill(driver, {"id_s-number": case.tracking_number, "id_s-secret": secret})
+    _submit(driver, "main form[aria-labelledby=by-secret]")
 
 
-def _download(browser, kind):
+def _download(driver, kind):
     """Fetch the document's link with the page's own session: (content type, first bytes, size)."""
     from selenium.webdriver.common.by import By
 
-    link = browser.find_element(By.CSS_SELECTOR, f"#documents li[data-kind={kind}] a")
-    return browser.execute_async_script(
+    link = driver.find_element(By.CSS_SELECTOR, f"#documents li[data-kind={kind}] a")
+    return driver.execute_async_script(
         """const done = arguments[1];
         fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done(
             [r.headers.get('content-type'), String.fromCharCode(...new Uint8Array(b.slice(0, 5))), b.byteLength])));""",
