@@ -371,17 +371,28 @@ def _cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
 
 
 def _line_end(chars, line_start, overflow):
-    """Where the next line starts, given the first character that did not fit."""
+    """Where the next line starts, given the first character that did not fit: not inside a Latin word or number
+    (after the last space or ideograph, if one is in the line's second half), not before a closing mark, not after
+    an opening one."""
     start = overflow
-    if ord(chars[start]) < 0x3000:
-        # inside a Latin word or number: after the last space or ideograph, if one is in the line's second half
-        for j in range(start - 1, (line_start + start) >> 1, -1):
-            if unicodedata.category(chars[j]) == "Zs" or ord(chars[j]) >= 0x3000:
-                start = j + 1
-                break
-    while start > line_start + 1 and (str(chars[start]) in CANNOT_START or str(chars[start - 1]) in CANNOT_END):
-        start -= 1
+    for _ in range(3):  # each rule may move the break into the other's way; settle in a few rounds
+        before = start
+        while start > line_start + 1 and (
+            str(chars[start]) in CANNOT_START or str(chars[start - 1]) in CANNOT_END
+        ):
+            start -= 1
+        if _in_word(chars[start - 1]) and _in_word(chars[start]):
+            for j in range(start - 1, (line_start + start) >> 1, -1):
+                if not _in_word(chars[j]):
+                    start = j + 1
+                    break
+        if start == before:
+            break
     return start
+
+
+def _in_word(char):
+    return ord(char) < 0x3000 and unicodedata.category(char)[0] in "LN"
 
 
 def _word_split(word, maxWidths, fontName, fontSize, encoding="utf8"):

@@ -159,3 +159,13 @@ def test_the_seal_image_is_applied_where_configured(tmp_path):
     without = pdf.render_pdf(pdf.PdfDocument(title="告知书", issuer="示范市消费者协会", date="2026年6月15日"))
     assert not PdfReader(BytesIO(without)).pages[0]["/Resources"].get("/XObject")
     assert "盖章处" in PdfReader(BytesIO(without)).pages[0].extract_text()
+
+
+def test_numbers_are_not_broken_across_lines():
+    _need_fonts()
+    body = "".join(f"第{i}号，地址：示范市人民路1号（邮编000000），联系电话：0000-88886666。" for i in range(12))
+    text = PdfReader(BytesIO(pdf.render_pdf(pdf.PdfDocument(title="告知书", body=body)))).pages[0].extract_text()
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) > 5
+    for line, after in zip(lines, lines[1:]):
+        assert not (line[-1].isdigit() and after[0].isdigit()), (line, after)
