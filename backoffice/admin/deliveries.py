@@ -51,7 +51,8 @@ class DeliveryInline(WrittenByServices, admin.TabularInline):
 
 @admin.register(Delivery)
 class LetterQueueAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
-    """The letter queue: letters to print (the documents with an address label each) and to record as posted."""
+    """Every delivery, opened as the letter queue: letters to print (the documents with an address label each)
+    and to record as posted."""
 
     list_display = ["created_at", "case", "what", "party", "recipient", "address", "status_display", "posted_on"]
     list_filter = ["status", "method", "party"]
@@ -60,8 +61,12 @@ class LetterQueueAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
     actions = ["print_letters", "mark_posted"]
     show_full_result_count = False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(method=Delivery.Method.LETTER)
+    def changelist_view(self, request, extra_context=None):
+        """The letter queue is this list filtered to letters still queued (the link at its top)."""
+        queue = f"{request.path}?method__exact=letter&status__exact=queued"
+        return super().changelist_view(request, {"queue_url": queue, **(extra_context or {})})
+
+    change_list_template = "admin/cases/delivery/change_list.html"
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("cases.view_case")
@@ -79,7 +84,13 @@ class LetterQueueAdmin(WrittenByServices, ReadOnlyHistoryAdmin):
 
     @admin.action(description=_("Print the selected letters (address labels and documents)"))
     def print_letters(self, request, queryset):
-        letters = list(queryset.select_related("document").order_by("created_at", "pk"))
+        letters = list(
+            queryset.filter(method=Delivery.Method.LETTER, document__isnull=False)
+            .select_related("document").order_by("created_at", "pk")
+        )
+        if not letters:
+            self.message_user(request, _("Select letters (deliveries by post) to print."), messages.WARNING)
+            return None
         particulars = association()
         labels = render_address_labels(
             [(d.recipient, d.address, f"{d.document.title} {d.document.number}") for d in letters],

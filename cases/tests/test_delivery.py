@@ -87,7 +87,8 @@ def test_the_letter_queue_prints_labels_and_documents_and_records_posting(make_c
     letter = case.deliveries.get(method="letter")
     client.force_login(mediator)
     url = reverse("admin:cases_delivery_changelist")
-    page = client.get(url).content.decode()
+    assert "?method__exact=letter&amp;status__exact=queued" in client.get(url).content.decode()
+    page = client.get(url + "?method__exact=letter&status__exact=queued").content.decode()
     assert BY_PHONE["address"] in page
     response = client.post(url, {"action": "print_letters", "_selected_action": [letter.pk]})
     assert response["Content-Type"] == "application/pdf"
