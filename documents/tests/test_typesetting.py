@@ -167,5 +167,5 @@ def test_numbers_are_not_broken_across_lines():
     text = PdfReader(BytesIO(pdf.render_pdf(pdf.PdfDocument(title="告知书", body=body)))).pages[0].extract_text()
     lines = [line for line in text.splitlines() if line.strip()]
     assert len(lines) > 5
-    for line, after in zip(lines, lines[1:]):
+    for line, after in zip(lines, lines[1:], strict=False):
         assert not (line[-1].isdigit() and after[0].isdigit()), (line, after)
