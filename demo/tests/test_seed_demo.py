@@ -59,7 +59,9 @@ def test_finished_cases_carry_their_documents(demo):
     for case in Case.objects.filter(state=CaseState.REJECTED):
         assert case.documents.filter(kind="rejection").exists(), case
     for sheet in TransferSheet.objects.select_related("document"):
-        assert sheet.document.number == sheet.number and sheet.document.pdf
+        from cases.documents import document_pdf
+
+        assert sheet.document.number == sheet.number and document_pdf(sheet.document).startswith(b"%PDF")
 
 
 def test_the_urging_notices_on_overdue_sheets_quote_their_sheet(demo):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cases.documents import document_pdf
 from cases.models import Case, TerminationGround
 from cases.models import Document as CaseDocument
 from mediation.models import RemedyLine
@@ -24,11 +25,7 @@ REMEDIES = [
 
 
 def _text(document):
-    document.pdf.open("rb")
-    try:
-        data = document.pdf.read()
-    finally:
-        document.pdf.close()
+    data = document_pdf(document)
     return "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages).replace("\n", "")
 
 
@@ -67,11 +64,11 @@ def test_money_recovered_counts_the_agreed_value_of_goods(make_case, mediator):
 def test_the_issued_agreement_is_frozen(make_case, mediator):
     case = make_case("mediating")
     document = outcome_resolve(case_id=case.pk, actor=mediator, remedies=REMEDIES[:1])
-    before_text, before_pdf = document.text, document.pdf.read()
+    before_text, before_pdf = document.text, document_pdf(document)
     Case.objects.filter(pk=case.pk).update(product="别的商品", facts="改过的事实")
     document = CaseDocument.objects.get(pk=document.pk)
     assert document.text == before_text and "冰箱不制冷" in document.text
-    assert document.pdf.read() == before_pdf
+    assert document_pdf(document) == before_pdf
 
 
 @pytest.mark.parametrize(
