@@ -34,11 +34,27 @@ def test_production_refuses_sqlite_unless_allowed():
     assert result.returncode != 0 and "DATABASE_URL" in result.stderr
 
 
+# The association's own particulars: production refuses the demo's (documents.checks).
+REAL_PARTICULARS = dict(
+    ASSOCIATION_NAME="杭州市消费者权益保护委员会", ASSOCIATION_PHONE="0571-85000000",
+    ASSOCIATION_ADDRESS="杭州市某某路1号", ASSOCIATION_DOCUMENT_PREFIX="杭消", PUBLIC_BASE_URL="https://tousu.example.cn",
+)
+
+
+def test_check_deploy_refuses_the_demo_particulars():
+    result = _manage(
+        "check", "--deploy", DJANGO_SECRET_KEY=SAFE_KEY, DATABASE_URL="postgres://postgres@127.0.0.1:5432/xiehui",
+        DJANGO_ALLOWED_HOSTS="xiehui.example.cn", REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "documents.E010" in output and "documents.E011" in output
+
+
 @pytest.mark.parametrize("database_url", ["postgres://postgres@127.0.0.1:5432/xiehui"])
 def test_check_deploy_is_clean(database_url):
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING", DJANGO_SECRET_KEY=SAFE_KEY, DATABASE_URL=database_url,
-        DJANGO_ALLOWED_HOSTS="xiehui.example.cn", REDIS_URL="redis://127.0.0.1:6379/0",
+        DJANGO_ALLOWED_HOSTS="xiehui.example.cn", REDIS_URL="redis://127.0.0.1:6379/0", **REAL_PARTICULARS,
     )
     output = result.stdout + result.stderr
     # Two warnings are deliberate reminders to the operator, not configuration faults of the code:
