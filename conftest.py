@@ -138,7 +138,9 @@ def make_case(db, mediator, business):
     def make(state="submitted", *, actor=None, **overrides):
         actor = actor or mediator
         fields = {**COMPLAINT, "mediator": mediator, **overrides}
-        consumer = fields.pop("consumer", {"name": "张伟", "phone": "13900001234", "id_number": "110101199001011234"})
+        consumer = fields.pop("consumer", {
+            "name": "张伟", "phone": "13900001234", "id_number": "110101199001011234", "address": "示范市中山路1号",
+        })
         case = services.case_register(
             actor=actor, consumer=consumer, business=fields.pop("business", business), **fields
         )
@@ -153,12 +155,35 @@ def make_case(db, mediator, business):
 
 # --- shared by the apps built on cases --------------------------------------------------------------------
 
-# A PDF's first bytes are enough for the content check (cases.validators sniffs the type from the content).
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+
+
+def _one_page_pdf() -> bytes:
+    """A real one-page PDF: the content check (cases.validators) parses a claimed PDF with pypdf."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = _one_page_pdf()
+
+
+def _one_pixel_png() -> bytes:
+    """A real PNG (the content check decodes a claimed image with Pillow)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _one_pixel_png()
 
 
 @pytest.fixture

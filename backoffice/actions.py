@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from cases import services as cases
-from cases.choices import CaseState, PauseKind
+from cases.choices import MEDIATION_LIMIT_STATES, CaseState, PauseKind
 from mediation.models import Escalation, FollowUp, GovernmentReport
 from mediation.services import appraisal, escalation, follow_up, outcomes, performance, transfers
 
@@ -84,6 +84,22 @@ def _approved(kind):
     return check
 
 
+def _extendable(case, user):
+    """Mediation may run on by both parties' consent only where the case's rules allow it, once."""
+    rules = case.rule_set
+    return (
+        case.state in MEDIATION_LIMIT_STATES
+        and case.filed_on is not None
+        and rules is not None
+        and rules.extension_days > 0
+        and not case.mediation_extended_days
+    )
+
+
+def _report_part_to_refer(case, user):
+    return bool(case.report_text.strip()) and case.report_referred_on is None
+
+
 def _report_waiting_for_reply(case, user):
     return GovernmentReport.objects.filter(escalation__case=case, reply="").exists()
 
@@ -102,6 +118,10 @@ ACTIONS = [
     CaseAction(
         "supplement_received", _("Material received"), forms.SupplementReceivedForm,
         cases.case_supplement_received, permission="cases.screen_case", offered=_waiting_for_material,
+    ),
+    CaseAction(
+        "refer_report", _("Refer the report (举报) to the regulator"), forms.ReportReferForm,
+        cases.case_report_refer, permission="cases.screen_case", offered=_report_part_to_refer,
     ),
     CaseAction("reject", _("Reject"), forms.RejectForm, cases.case_reject, "danger", transition="reject"),
     # transfer sheet and the business's answer
@@ -133,6 +153,10 @@ ACTIONS = [
     CaseAction(
         "appraisal_done", _("Appraisal concluded"), forms.AppraisalConclusionForm, appraisal.appraisal_conclude,
         transition="appraisal_done",
+    ),
+    CaseAction(
+        "extend_mediation", _("Extend mediation (both parties consent)"), forms.MediationExtendForm,
+        cases.case_mediation_extend, permission="cases.mediate_case", offered=_extendable,
     ),
     CaseAction("resolve", _("Record agreement"), forms.ResolveForm, outcomes.outcome_resolve, transition="resolve"),
     CaseAction(

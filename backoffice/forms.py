@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy
-from cases.models import RejectionGround, TerminationGround
+from cases.models import ConsentMethod, RejectionGround, TerminationGround
 from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
 from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party
 
@@ -81,7 +81,11 @@ class TerminateBaseForm(forms.Form):
     ground = forms.ModelChoiceField(
         label=_("Termination ground"), queryset=TerminationGround.objects.filter(is_active=True)
     )
-    channel = forms.ChoiceField(label=_("Channel advised to the consumer"), choices=DisputeChannel.choices)
+    channel = forms.ChoiceField(
+        label=_("Channel advised to the consumer"),
+        # Never this association's own mediation: the consumer is already here (消法 art. 39 lists the others).
+        choices=[c for c in DisputeChannel.choices if c[0] != DisputeChannel.ASSOCIATION_MEDIATION],
+    )
     explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def service_kwargs(self):
@@ -229,7 +233,7 @@ class ResolveForm(CaseForm):
 
 class TerminateForm(CaseForm, TerminateBaseForm):
     """The termination's fields, with the ground suggested by the case: T04 during appraisal (no agreement on the
-    body or the fee), T03 once the mediation period has run out."""
+    body or the fee), T13 once the mediation period has run out (the service checks both against the case)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,11 +243,41 @@ class TerminateForm(CaseForm, TerminateBaseForm):
         if case is not None and case.state == "appraisal":
             code = "T04"
         elif case is not None and case.mediation_limit_reached_on:
-            code = "T03"
+            code = "T13"
         ground = self.fields["ground"].queryset.filter(code=code).first() if code else None
         if ground is not None:
             self.fields["ground"].initial = ground.pk
             self.fields["channel"].initial = ground.advised_channel
+
+
+class ReportReferForm(forms.Form):
+    regulator = forms.CharField(
+        label=_("Referred to"), max_length=200, initial="市场监督管理部门（12315）",
+        help_text=_("The department competent for the reported violation."),
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
+
+
+class MediationExtendForm(CaseForm):
+    consumer_consent_on = forms.DateField(label=_("Consumer consented on"), widget=DateInput)
+    consumer_consent_method = forms.ChoiceField(label=_("Consumer's consent given"), choices=ConsentMethod.choices)
+    business_consent_on = forms.DateField(label=_("Business consented on"), widget=DateInput)
+    business_consent_method = forms.ChoiceField(label=_("Business's consent given"), choices=ConsentMethod.choices)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = self.case.rule_set if self.case is not None else None
+        if rules is not None and rules.extension_days:
+            self.fields["note"].help_text = _("%(days)s more days: %(article)s") % {
+                "days": rules.extension_days, "article": rules.extension_article,
+            }
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
 
 
 class PhoneFollowUpForm(CaseForm):
@@ -371,6 +405,7 @@ class ResendSheetForm(forms.Form):
     to_address = forms.EmailField(
         label=_("Send to"),
         required=False,
+        max_length=254,  # TransferSheetDispatch.to_address keeps no more
         help_text=_("Leave empty to send to the business's contact address."),
     )
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

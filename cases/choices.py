@@ -50,7 +50,7 @@ class Nature(models.TextChoices):
     FALSE_ADVERTISING = "false_advertising", _("False advertising")
     SAFETY = "safety", _("Safety")
     COUNTERFEIT = "counterfeit", _("Counterfeit")
-    DIGNITY = "dignity", _("Personal dignity")
+    DIGNITY = "dignity", _("Personal dignity / personality rights")
     MEASUREMENT = "measurement", _("Measurement")
     OTHER = "other", _("Other")
 
@@ -74,6 +74,17 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The two tables of 中消协's reports: goods (商品大类) and services (服务大类); "other" is in neither.
+GOODS_CATEGORIES = [
+    Category.HOUSEHOLD_APPLIANCES, Category.VEHICLES, Category.FOOD, Category.CLOTHING, Category.DAILY_GOODS,
+    Category.HOUSING, Category.COSMETICS,
+]
+SERVICE_CATEGORIES = [
+    Category.EDUCATION, Category.INTERNET, Category.TELECOM, Category.LIFESTYLE, Category.MEDICAL, Category.TRAVEL,
+    Category.FINANCE, Category.TRANSPORT,
+]
+
+
 class Remedy(models.TextChoices):
     """The one remedy vocabulary: what the consumer demands (Case.demand_type), what the business offers
     (BusinessReply.remedy), what the agreement records (RemedyLine.kind) and how the documents name it (the
@@ -84,12 +95,18 @@ class Remedy(models.TextChoices):
     REPLACEMENT = "replacement", _("Replacement")
     REPAIR = "repair", _("Repair")
     COMPENSATION = "compensation", _("Compensation")
+    # Punitive damages (加倍赔偿): the increased compensation of 消法 art. 55 (fraud) and 食品安全法 art. 148 (food
+    # not meeting food-safety standards); cases.claims computes what the law gives.
+    PUNITIVE_CONSUMER_LAW = "punitive_55", _("Punitive damages (Consumer Protection Law art. 55)")
+    PUNITIVE_FOOD_SAFETY = "punitive_148", _("Punitive damages (Food Safety Law art. 148)")
     APOLOGY = "apology", _("Apology")
     OTHER = "other", _("Other")
 
 
+# Punitive damages (加倍赔偿): counted and summed apart from refunds and compensation (中消协's reports do).
+PUNITIVE_REMEDIES = frozenset({Remedy.PUNITIVE_CONSUMER_LAW, Remedy.PUNITIVE_FOOD_SAFETY})
 # Remedies that are money paid to the consumer: an offer or an agreement line of these states its amount.
-MONEY_REMEDIES = frozenset({Remedy.REFUND, Remedy.COMPENSATION})
+MONEY_REMEDIES = frozenset({Remedy.REFUND, Remedy.COMPENSATION, *PUNITIVE_REMEDIES})
 
 
 def remedy_zh(value: str) -> str:
@@ -129,3 +146,20 @@ class ReminderStep(models.TextChoices):
     SUPERVISOR_QUEUE = "supervisor_queue", _("Still overdue: supervisors' queue")
     ESCALATION_CANDIDATE = "escalation_candidate", _("Long overdue: escalation candidate")
     MEDIATION_LIMIT = "mediation_limit", _("Mediation time limit reached")
+
+
+class DayUnit(models.TextChoices):
+    """How a period of a rule set counts (domain.md, "Deadlines"): calendar days rolled off a rest day, or
+    official working days."""
+
+    CALENDAR = "calendar", _("calendar days")
+    WORKING = "working", _("working days")
+
+
+class PeriodKind(models.TextChoices):
+    """The periods cases.deadlines computes; each rule set gives every one of them with its article."""
+
+    ACCEPTANCE = "acceptance", _("Acceptance decision")
+    HANDLING = "handling", _("Handling deadline")
+    ANSWER = "answer", _("Business's answer")
+    MEDIATION = "mediation", _("Mediation time limit")

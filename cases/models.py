@@ -4,6 +4,7 @@ Transitions change fields only; what else happens (numbering, notices, the audit
 """
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.association import association
 from core.audit import require_text
+from core.text import one_line
 
 from .choices import (
     HANDLING_STATES,
@@ -24,17 +26,28 @@ from .choices import (
     CaseState,
     Category,
     Channel,
+    DayUnit,
     DisputeChannel,
     Nature,
     PauseKind,
+    PeriodKind,
     Remedy,
     ReminderStep,
 )
 from .ladder import FIELDS as LADDER_FIELDS
 from .masking import mask_id_number, mask_phone
-from .validators import validate_evidence_file
+from .validators import stored_name, validate_evidence_file
 
 S = CaseState
+
+
+def _clean_names(instance, fields):
+    """Names and addresses as stored: no control characters or line breaks, whatever form or service they came
+    through (a control character once made the Excel exports fail for the whole period)."""
+    for name in fields:
+        value = getattr(instance, name)
+        if value:
+            setattr(instance, name, one_line(value))
 
 
 class Consumer(models.Model):
@@ -49,9 +62,14 @@ class Consumer(models.Model):
     class Meta:
         verbose_name = _("consumer")
         verbose_name_plural = _("consumers")
+        permissions = [("view_consumer_id_number", _("Can read consumers' ID numbers in full"))]
 
     def __str__(self):
         return f"{self.name} ({self.masked_phone})"
+
+    def save(self, *args, **kwargs):
+        _clean_names(self, ["name", "phone", "id_number", "address"])
+        super().save(*args, **kwargs)
 
     @property
     def masked_phone(self):
@@ -104,32 +122,56 @@ class Business(models.Model):
         help_text=_("Users who answer transfer sheets for this business in the portal."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # The portal users are in the history too: who gave whom access to a business's sheets, and when.
+    history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         verbose_name = _("business")
         verbose_name_plural = _("businesses")
         ordering = ["name"]
+        permissions = [("manage_business_members", _("Can choose the portal users of a business"))]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        _clean_names(self, ["name", "credit_code", "address", "contact_person", "phone"])
+        super().save(*args, **kwargs)
 
 
 class GroundSource(models.TextChoices):
     ACCEPTANCE_RULES = "acceptance_rules", _("Complaint-acceptance rules")
     ASSOCIATION_PRACTICE = "association_practice", _("Consumer-association practice")
     ADMIN_RULES_ART15 = "admin_rules_art15", _("Administrative complaint rules, art. 15")
+    ADMIN_RULES_ART21 = "admin_rules_art21", _("Administrative complaint rules, art. 21")
     MEDIATION_RULES = "mediation_rules", _("Mediation rules")
     LOCAL = "local", _("Local rule")
 
 
+class GroundCheck(models.TextChoices):
+    """What must be true of the case for a ground to be cited (checked by the service that cites it)."""
+
+    NONE = "", _("No check")
+    PAST_MEDIATION_LIMIT = "past_mediation_limit", _("The mediation time limit has passed")
+    APPRAISAL_IN_DISPUTE = "appraisal_in_dispute", _("An appraisal is under way or being arranged")
+    AFTER_ACCEPTANCE = "after_acceptance", _("The complaint was accepted")
+
+
 class Ground(models.Model):
-    """A reason from a fixed list; data, editable by supervisors, deactivated rather than deleted once used."""
+    """A reason from a fixed list; data, editable by supervisors, deactivated rather than deleted once used.
+
+    A row a notice has quoted is never rewritten: a correction deactivates it and adds a new row (new code)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     label_zh = models.CharField(_("label (Chinese)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200)
     source = models.CharField(_("source"), max_length=30, choices=GroundSource.choices)
+    article = models.CharField(
+        _("article"), max_length=200, blank=True, help_text=_("The exact provision, e.g. 《…暂行办法》第十五条第（四）项.")
+    )
+    fact_check = models.CharField(
+        _("requires"), max_length=30, choices=GroundCheck.choices, blank=True, default=GroundCheck.NONE,
+    )
     advised_channel = models.CharField(
         _("advised channel"), max_length=20, choices=DisputeChannel.choices, default=DisputeChannel.COURT
     )
@@ -145,6 +187,13 @@ class Ground(models.Model):
     def __str__(self):
         return f"{self.code} {self.label}"
 
+    def clean(self):
+        # The consumer came to this association: pointing them back to it is no advice (消法 art. 39 lists others).
+        if self.advised_channel == DisputeChannel.ASSOCIATION_MEDIATION:
+            raise ValidationError(
+                {"advised_channel": _("Advise a channel other than this association's own mediation.")}
+            )
+
     @property
     def label(self):
         return self.label_en if translation.get_language() == "en" else self.label_zh
@@ -152,6 +201,28 @@ class Ground(models.Model):
     @property
     def advice(self):
         return self.advice_en if translation.get_language() == "en" else self.advice_zh
+
+    def refusal(self, case, *, today, appraisal_open: bool = False) -> str:
+        """Why this ground cannot be cited on ``case`` now ("" if it can): inactive, or its fact check fails
+        (``appraisal_open``: an appraisal request of the case is still open, mediation.AppraisalRequest)."""
+        if not self.is_active:
+            return _("The ground %(code)s is no longer in use; choose a current one.") % {"code": self.code}
+        if self.fact_check == GroundCheck.PAST_MEDIATION_LIMIT and not (
+            case.mediation_due_on is not None and case.mediation_due_on < today
+        ):
+            return _(
+                "Ground %(code)s needs the mediation time limit to have passed; it ends on %(day)s."
+            ) % {"code": self.code, "day": case.mediation_due_on or "—"}
+        if self.fact_check == GroundCheck.APPRAISAL_IN_DISPUTE and not (
+            appraisal_open or case.state == CaseState.APPRAISAL
+        ):
+            return _(
+                "Ground %(code)s is for a dispute over the appraisal body or its fee; this case has no appraisal "
+                "under way."
+            ) % {"code": self.code}
+        if self.fact_check == GroundCheck.AFTER_ACCEPTANCE and case.filed_on is None:
+            return _("Ground %(code)s applies only after the complaint was accepted.") % {"code": self.code}
+        return ""
 
 
 class RejectionGround(Ground):
@@ -168,6 +239,143 @@ class TerminationGround(Ground):
     class Meta(Ground.Meta):
         verbose_name = _("termination ground")
         verbose_name_plural = _("termination grounds")
+
+
+class RulePeriod(NamedTuple):
+    """One period of a rule set, as cases.deadlines counts it."""
+
+    kind: str
+    days: int
+    unit: str
+    excludes_appraisal: bool
+    article: str
+    extension_days: int = 0
+    extension_article: str = ""
+
+    @property
+    def working_days(self) -> bool:
+        return self.unit == DayUnit.WORKING
+
+
+# The columns a rule set's periods are made of: frozen once a case was accepted under it (RuleSet.save).
+RULE_PERIOD_FIELDS = [
+    "acceptance_days", "acceptance_unit", "acceptance_article",
+    "handling_days", "handling_unit", "handling_excludes_appraisal", "handling_article",
+    "answer_days", "answer_unit", "answer_article",
+    "mediation_days", "mediation_unit", "mediation_excludes_appraisal", "mediation_article",
+    "extension_days", "extension_article",
+]
+
+
+def _days_field(label):
+    return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(1)])
+
+
+def _unit_field(label, default=DayUnit.CALENDAR):
+    return models.CharField(label, max_length=10, choices=DayUnit.choices, default=default)
+
+
+class RuleSet(models.Model):
+    """The rules an association follows, from a date (domain.md, "Deadlines"): every period cases.deadlines
+    computes, each with its unit and the article it comes from.
+
+    Data, editable by supervisors, audited. A case keeps the rule set it was accepted under (Case.rule_set), so
+    a rule set some case was accepted under is frozen: its periods cannot change and it cannot be deleted (new
+    rules are a new rule set with a later effective date, which applies to cases accepted from that date on).
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    law = models.CharField(_("source (law or rule)"), max_length=200)
+    law_date = models.CharField(
+        _("source dated"), max_length=200, help_text=_("Adopted, amended, in force — as the source states it.")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="rule_sets", verbose_name=_("region"),
+        help_text=_("Empty: applies to the whole association; else only to businesses of this region."),
+    )
+    effective_from = models.DateField(_("effective from"), help_text=_("Cases accepted on or after this date."))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    is_active = models.BooleanField(
+        _("followed by the association"), default=False,
+        help_text=_("Only rule sets the association follows apply to new cases."),
+    )
+    acceptance_days = _days_field(_("acceptance decision: days"))
+    acceptance_unit = _unit_field(_("acceptance decision: unit"), DayUnit.WORKING)
+    acceptance_article = models.CharField(_("acceptance decision: article"), max_length=200)
+    handling_days = _days_field(_("handling: days"))
+    handling_unit = _unit_field(_("handling: unit"))
+    handling_excludes_appraisal = models.BooleanField(_("handling: appraisal time excluded"), default=True)
+    handling_article = models.CharField(_("handling: article"), max_length=200)
+    answer_days = _days_field(_("business's answer: days"))
+    answer_unit = _unit_field(_("business's answer: unit"))
+    answer_article = models.CharField(_("business's answer: article"), max_length=200)
+    mediation_days = _days_field(_("mediation limit: days"))
+    mediation_unit = _unit_field(_("mediation limit: unit"), DayUnit.WORKING)
+    mediation_excludes_appraisal = models.BooleanField(_("mediation limit: appraisal time excluded"), default=True)
+    mediation_article = models.CharField(_("mediation limit: article"), max_length=200)
+    extension_days = models.PositiveSmallIntegerField(
+        _("mediation extension by both parties' consent: days"), default=0, help_text=_("0: no extension.")
+    )
+    extension_article = models.CharField(_("mediation extension: article"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["-effective_from", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self._refuse_changes_in_use()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end cannot come before the start.")})
+        if self.extension_days and not self.extension_article:
+            raise ValidationError({"extension_article": _("Cite the article that allows the extension.")})
+        self._refuse_changes_in_use()
+
+    def _refuse_changes_in_use(self):
+        if self.pk is not None and self.in_use:
+            stored = type(self).objects.filter(pk=self.pk).values(*RULE_PERIOD_FIELDS, "effective_from").get()
+            changed = [name for name, value in stored.items() if getattr(self, name) != value]
+            if changed:
+                raise ValidationError(
+                    _(
+                        "Cases were accepted under “%(rules)s”: its periods and start date cannot change. Enter the "
+                        "new rules as a new rule set with a later effective date."
+                    )
+                    % {"rules": self.name},
+                    code="rule_set_in_use",
+                )
+
+    def period(self, kind) -> RulePeriod:
+        kind = PeriodKind(kind)
+        prefix = kind.value
+        extension = (self.extension_days, self.extension_article) if kind == PeriodKind.MEDIATION else (0, "")
+        return RulePeriod(
+            kind=kind,
+            days=getattr(self, f"{prefix}_days"),
+            unit=getattr(self, f"{prefix}_unit"),
+            excludes_appraisal=getattr(self, f"{prefix}_excludes_appraisal", True),
+            article=getattr(self, f"{prefix}_article"),
+            extension_days=extension[0],
+            extension_article=extension[1],
+        )
+
+    def citation(self, kind) -> str:
+        """How the case page and documents cite the period: its article as entered (e.g. 《市场监督管理投诉举报处理
+        暂行办法》第二十一条第（五）项)."""
+        return self.period(kind).article
+
+    @property
+    def in_use(self) -> bool:
+        return self.pk is not None and self.cases.filter(filed_on__isnull=False).exists()
 
 
 class Sequence(models.Model):
@@ -271,6 +479,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # A 举报 (report of a violation) filed with the complaint is a separate matter (暂行办法 art. 7): recorded apart
+    # and referred to the regulator (cases.services.case_report_refer); the complaint goes its own way.
+    report_text = models.TextField(
+        _("report (举报) filed with the complaint"), blank=True,
+        help_text=_("A violation the consumer reports for the regulator to investigate; handled apart from the complaint."),
+    )
+    report_referred_to = models.CharField(_("report referred to"), max_length=200, blank=True)
+    report_referred_on = models.DateField(_("report referred on"), null=True, blank=True)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -299,7 +515,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
     pause_kind = models.CharField(_("clock paused for"), max_length=20, choices=PauseKind.choices, blank=True)
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
     mediation_due_on = models.DateField(
-        _("mediation time limit"), null=True, blank=True, help_text=_("Counted in working days from filing (受理).")
+        _("mediation time limit"), null=True, blank=True, help_text=_("Counted from filing (受理) by the case's rule set.")
+    )
+    # The rules the case is counted by: the rule set in force on receipt until acceptance, then the one in force on
+    # the filing date, kept for good (a later rule set applies to cases accepted after it).
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("rule set"),
+    )
+    mediation_extended_days = models.PositiveSmallIntegerField(
+        _("mediation extended by consent (days)"), default=0,
+        help_text=_("Set by the extension action only, with both parties' consent recorded (MediationExtension)."),
     )
     deadlines_provisional = models.BooleanField(
         _("due dates provisional"),
@@ -360,6 +585,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     performance_reminded_on = models.DateField(_("performance reminder sent on"), null=True, blank=True)
+    # 加倍赔偿: the part of the money recovered that is punitive damages (消法 art. 55, 食品安全法 art. 148), the sum
+    # of the agreement's punitive lines (mediation.RemedyLine); 中消协's reports count and sum it apart.
+    punitive_damages = models.DecimalField(
+        _("punitive damages (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     termination_ground = models.ForeignKey(
         TerminationGround,
         on_delete=models.PROTECT,
@@ -486,6 +721,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         required = {
             _("consumer's name"): self.consumer_id and self.consumer.name,
             _("consumer's phone"): self.consumer_id and self.consumer.phone,
+            # 暂行办法 art. 9(1): 投诉人的姓名、电话号码、通讯地址.
+            _("consumer's address"): self.consumer_id and self.consumer.address.strip(),
             _("business"): self.business_id,
             _("goods or service"): self.product,
             _("date of purchase"): self.purchased_on,
@@ -493,6 +730,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
             _("facts"): self.facts,
             _("demand"): self.demand,
         }
+        agent = getattr(self, "agent", None) if self.pk else None
+        if agent is not None:  # 暂行办法 art. 10: the power of attorney and the agent's proof of identity
+            required[_("agent's ID number")] = agent.id_number.strip()
+            required[_("power of attorney (授权委托书)")] = bool(agent.power_of_attorney)
         return [str(label) for label, present in required.items() if not present]
 
     @property
@@ -517,9 +758,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission="cases.screen_case",
         conditions=[is_complete, not_waiting_for_supplement],
     )
-    def accept(self, *, number, filed_on, due_dates, mediator=None):
+    def accept(self, *, number, filed_on, due_dates, rule_set, mediator=None):
         if self.mediator_id is None and mediator is not None:  # whoever accepts a case nobody has takes it on
             self.mediator = mediator
+        self.rule_set = rule_set
         self.number = number
         self.filed_on = filed_on
         self.decided_on = filed_on
@@ -577,14 +819,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[S.REPLIED, S.MEDIATING], target=S.RESOLVED, permission="cases.mediate_case"
     )
-    def resolve(self, *, terms, money_recovered, on, performance_due_on=None, performance_manner=""):
+    def resolve(
+        self, *, terms, money_recovered, on, punitive_damages=None, performance_due_on=None, performance_manner=""
+    ):
         require_text(terms, _("Record the terms of the agreement."))
         if money_recovered is None or money_recovered < 0:
             raise ValidationError(_("Record the money recovered for the consumer (0 if none)."))
+        if punitive_damages is not None and punitive_damages > money_recovered:
+            raise ValidationError(_("Punitive damages are part of the money recovered: they cannot exceed it."))
         if performance_due_on is not None and performance_due_on < on:
             raise ValidationError(_("The performance date cannot be before the agreement."))
         self.agreement_terms = terms
         self.money_recovered = money_recovered
+        self.punitive_damages = punitive_damages
         self.outcome_on = on
         self.performance_due_on = performance_due_on
         self.performance_manner = performance_manner
@@ -695,8 +942,76 @@ class CasePause(models.Model):
         return ((self.ended_on or timezone.localdate()) - self.started_on).days
 
 
+class ConsentMethod(models.TextChoices):
+    SIGNED = "signed", _("Signed statement")
+    PHONE = "phone", _("By phone (recorded)")
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online / portal message")
+
+
+class MediationExtension(models.Model):
+    """Mediation continued past its limit with both parties' consent (e.g. 上海市消费者权益保护条例 art. 56: +30
+    days). Written only by cases.services.case_mediation_extend; the limit is then counted again from filing."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mediation_extensions")
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule set"))
+    days = models.PositiveSmallIntegerField(_("days"))
+    article = models.CharField(_("article"), max_length=300)
+    consumer_consent_on = models.DateField(_("consumer consented on"))
+    consumer_consent_method = models.CharField(_("consumer's consent"), max_length=20, choices=ConsentMethod.choices)
+    business_consent_on = models.DateField(_("business consented on"))
+    business_consent_method = models.CharField(_("business's consent"), max_length=20, choices=ConsentMethod.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mediation extension by consent")
+        verbose_name_plural = _("mediation extensions by consent")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"+{self.days} ({self.case})"
+
+
+def power_of_attorney_upload_to(instance, filename):
+    return stored_name(f"agents/{timezone.now():%Y/%m}/{instance.case_id}", instance.power_of_attorney_content_type)
+
+
+class Agent(models.Model):
+    """The consumer's agent (委托代理人) who files for them: proof of identity and the signed power of attorney
+    (授权委托书) are required (暂行办法 art. 10). Written by cases.services (case_register / case_agent_set)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agent", verbose_name=_("case"))
+    name = models.CharField(_("agent's name"), max_length=100)
+    id_number = models.CharField(_("agent's ID number"), max_length=30)
+    phone = models.CharField(_("agent's phone"), max_length=30, blank=True)
+    relationship = models.CharField(_("relationship to the consumer"), max_length=100, blank=True)
+    power_of_attorney = models.FileField(
+        _("power of attorney (授权委托书)"), upload_to=power_of_attorney_upload_to, max_length=255,
+        validators=[validate_evidence_file],
+    )
+    power_of_attorney_content_type = models.CharField(max_length=100, editable=False, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agent (委托代理人)")
+        verbose_name_plural = _("agents (委托代理人)")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
+
+
 def evidence_upload_to(instance, filename):
-    return f"evidence/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+    """A random name with the extension of the type detected from the content (never the upload's name)."""
+    return stored_name(f"evidence/{timezone.now():%Y/%m}/{instance.case_id}", instance.content_type)
 
 
 class Evidence(models.Model):

@@ -21,10 +21,11 @@ from core.dates import cn_date, today
 from notifications.services import notification_enqueue
 
 from . import deadlines, ladder, transitions
-from .choices import OPEN_STATES, PauseKind
+from .choices import MEDIATION_LIMIT_STATES, OPEN_STATES, PauseKind
 from .delivery import case_notify, staff_phone
 from .documents import document_issue
 from .models import (
+    Agent,
     Business,
     Case,
     CaseNote,
@@ -32,10 +33,11 @@ from .models import (
     Consumer,
     DocumentKind,
     Evidence,
+    MediationExtension,
 )
 from .numbering import next_number
 from .users import get_system_user, person_name
-from .validators import sniff_mime_type, validate_evidence_file
+from .validators import detected_type, validate_evidence_file
 
 
 def _resolve_actor(actor):
@@ -47,19 +49,75 @@ def _resolve_actor(actor):
 
 
 def case_register(
-    *, actor=None, consumer: dict, business: Business | None, reason: str = "", **fields
+    *, actor=None, consumer: dict, business: Business | None, reason: str = "", agent: dict | None = None, **fields
 ) -> Case:
-    """Register a complaint received by any channel; it waits in `submitted` for screening."""
+    """Register a complaint received by any channel; it waits in `submitted` for screening.
+
+    ``agent``: the consumer's agent (委托代理人) filing for them — name, id_number, phone, relationship and the
+    uploaded power_of_attorney (授权委托书), each file checked by content like evidence."""
     actor = _resolve_actor(actor)
     with transaction.atomic():
         person = Consumer(**consumer)
         person.full_clean()
         save_audited(person, actor)
         case = Case(consumer=person, business=business, **fields)
+        # Until acceptance the case is counted by the rules in force on receipt (deadlines.rules_for).
+        case.rule_set = deadlines.rules_for(case)
         case.set_due_dates(deadlines.case_due_dates(case, pauses=()))
         case.full_clean(exclude=["state"])
         transitions.save_case(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
+        if agent:
+            _agent_save(case, agent, actor)
         case_notify(case=case, step="received", actor=actor)
+    return case
+
+
+def _agent_save(case, data: dict, actor) -> Agent:
+    """The agent with the power of attorney: both the agent's ID and the signed 授权委托书 are required (暂行办法
+    art. 10); the file goes through the evidence checks (size, real type by content)."""
+    upload = data.get("power_of_attorney")
+    errors = {}
+    if not (data.get("name") or "").strip():
+        errors["agent_name"] = _("Enter the agent's name.")
+    if not (data.get("id_number") or "").strip():
+        errors["agent_id_number"] = _("Enter the agent's ID number.")
+    if not upload:
+        errors["agent_power_of_attorney"] = _("Upload the signed power of attorney (授权委托书).")
+    if errors:
+        raise ValidationError(errors)
+    validate_evidence_file(upload)
+    agent = Agent(
+        case=case, name=data["name"].strip(), id_number=data["id_number"].strip(),
+        phone=(data.get("phone") or "").strip(), relationship=(data.get("relationship") or "").strip(),
+        power_of_attorney=upload, power_of_attorney_content_type=detected_type(upload),
+    )
+    return save_audited(agent, actor, reason=record_text(gettext_lazy("Filed by an agent with a power of attorney")))
+
+
+def case_report_refer(*, case_id: int, actor, regulator: str, note: str = "") -> Case:
+    """Refer the 举报 part of a complaint to the regulator (暂行办法 art. 7: complaint and report are handled
+    apart); the complaint itself is unaffected."""
+    require_perm(actor, "cases.screen_case")
+    if not regulator.strip():
+        raise ValidationError(_("Name the department the report is referred to."))
+    with transaction.atomic():
+        case = transitions.lock_case(case_id)
+        if not case.report_text.strip():
+            raise ValidationError(_("This complaint carries no report (举报) to refer."))
+        if case.report_referred_on:
+            raise ValidationError(
+                _("The report was already referred to %(to)s on %(day)s.")
+                % {"to": case.report_referred_to, "day": case.report_referred_on}
+            )
+        case.report_referred_to, case.report_referred_on = regulator.strip(), today()
+        transitions.save_case(
+            case,
+            actor=actor,
+            reason=record_text(
+                gettext_lazy("Report (举报) referred to %(to)s. %(note)s"), to=case.report_referred_to, note=note
+            ),
+            update_fields=["report_referred_to", "report_referred_on", "updated_at"],
+        )
     return case
 
 
@@ -179,8 +237,10 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
             )
         # Taken inside the transaction: if the transition is refused, the rollback returns the number.
         number = next_number(prefix="TS", year=filed_on.year)
-        # The handling deadline and the mediation limit both count from filing (受理).
+        # The handling deadline and the mediation limit both count from filing (受理), by the rule set in force
+        # that day: the case keeps it for good, whatever rule set is entered later.
         case.filed_on = filed_on
+        case.rule_set = rule_set = deadlines.rules_in_force(filed_on, case.business.region_id if case.business else None)
         due_dates = deadlines.case_due_dates(case, deadlines.pauses_of(case))
         case = transitions.run(
             case,
@@ -190,6 +250,7 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
             number=number,
             filed_on=filed_on,
             due_dates=due_dates,
+            rule_set=rule_set,
             mediator=actor if takes_over else None,
         )
         notice = _issue_acceptance_notice(case, actor=actor)
@@ -237,6 +298,9 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
     grounds = list(grounds)
     with transaction.atomic():
         case = transitions.lock_case(case_id)
+        refusals = [text for text in (g.refusal(case, today=today()) for g in grounds) if text]
+        if refusals:
+            raise ValidationError(refusals, code="ground_check")
         for ground in grounds:
             CaseRejectionGround.objects.get_or_create(case=case, ground=ground)
         codes = ", ".join(g.code for g in grounds)
@@ -456,7 +520,7 @@ def evidence_save(*, item: Evidence, actor) -> Evidence:
     """Store an uploaded file after checking its size and its real type (by content)."""
     if item.pk is None:
         validate_evidence_file(item.file)
-        item.content_type = sniff_mime_type(item.file)
+        item.content_type = detected_type(item.file)
         item.size = item.file.size
         item.uploaded_by = item.uploaded_by or actor
     with transaction.atomic():
@@ -490,7 +554,7 @@ def case_deadlines_recompute(*, case_ids=None, actor=None, reason: str = "") -> 
     """
     actor = _resolve_actor(actor)
     reason = reason or record_text(gettext_lazy("Calendar updated: due dates recomputed"))
-    cases = Case.objects.filter(state__in=OPEN_STATES).prefetch_related("pauses").order_by("pk")
+    cases = Case.objects.filter(state__in=OPEN_STATES).select_related("rule_set").prefetch_related("pauses").order_by("pk")
     if case_ids is not None:
         cases = cases.filter(pk__in=list(case_ids))
     changed = 0
@@ -503,6 +567,64 @@ def case_deadlines_recompute(*, case_ids=None, actor=None, reason: str = "") -> 
             transitions.save_case(case, actor=actor, reason=reason)
             changed += 1
     return changed
+
+
+def case_mediation_extend(
+    *,
+    case_id: int,
+    actor,
+    consumer_consent_on,
+    consumer_consent_method: str,
+    business_consent_on,
+    business_consent_method: str,
+    note: str = "",
+) -> MediationExtension:
+    """Continue mediation past its limit because both parties consented, as far as the case's rule set allows
+    (e.g. 上海市消费者权益保护条例 art. 56: +30 days). Both consents are recorded; the limit is counted again from
+    filing with the extra days, and a mediation-limit flag already raised is cleared by the ladder."""
+    require_perm(actor, "cases.mediate_case")
+    with transaction.atomic():
+        case = transitions.lock_case(case_id)
+        if case.state not in MEDIATION_LIMIT_STATES or case.filed_on is None:
+            raise ValidationError(
+                _("Mediation can only be extended while a filed case is still without agreement."), code="state"
+            )
+        rules = case.rule_set
+        if rules is None or not rules.extension_days:
+            raise ValidationError(
+                _("The rules this case was accepted under (%(rules)s) allow no extension by consent.")
+                % {"rules": rules or "—"},
+                code="no_extension",
+            )
+        if case.mediation_extended_days:
+            raise ValidationError(_("Mediation was already extended by consent."), code="already_extended")
+        for day, missing in (
+            (consumer_consent_on, _("Record when the consumer consented.")),
+            (business_consent_on, _("Record when the business consented.")),
+        ):
+            if day is None:
+                raise ValidationError(missing, code="consent_missing")
+            if day > today() or day < case.filed_on:
+                raise ValidationError(_("A consent must date between the filing and today."), code="consent_date")
+        extension = MediationExtension(
+            case=case, rule_set=rules, days=rules.extension_days, article=rules.extension_article,
+            consumer_consent_on=consumer_consent_on, consumer_consent_method=consumer_consent_method,
+            business_consent_on=business_consent_on, business_consent_method=business_consent_method,
+            note=note.strip(), recorded_by=actor,
+        )
+        extension.full_clean()
+        save_audited(extension, actor)
+        case.mediation_extended_days = rules.extension_days
+        case.set_due_dates(deadlines.case_due_dates(case, deadlines.pauses_of(case)))
+        transitions.save_case(
+            case,
+            actor=actor,
+            reason=record_text(
+                gettext_lazy("Mediation extended by %(days)s days with both parties' consent (%(article)s)"),
+                days=rules.extension_days, article=rules.extension_article,
+            ),
+        )
+    return extension
 
 
 def on_calendar_changed(sender, dates=(), **kwargs):

@@ -36,7 +36,9 @@ def lock_case(case_id):
     second sees what the first did (a refused transition, a pause already open) instead of overwriting it. Only
     the case's row is locked (`of`): the consumer and the business are read, not written.
     """
-    return Case.objects.select_for_update(of=("self",)).select_related("consumer", "business").get(pk=case_id)
+    return (
+        Case.objects.select_for_update(of=("self",)).select_related("consumer", "business", "rule_set").get(pk=case_id)
+    )
 
 
 def run(case, name, *, actor, reason, check_permission=True, **kwargs):
@@ -164,8 +166,8 @@ def appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
 
 
 def resolve(
-    *, case_id: int, actor, terms: str, money_recovered: Decimal, check_permission=True, performance_due_on=None,
-    performance_manner: str = "",
+    *, case_id: int, actor, terms: str, money_recovered: Decimal, punitive_damages: Decimal | None = None,
+    check_permission=True, performance_due_on=None, performance_manner: str = "",
 ) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
@@ -177,6 +179,7 @@ def resolve(
             check_permission=check_permission,
             terms=terms,
             money_recovered=money_recovered,
+            punitive_damages=punitive_damages,
             on=today(),
             performance_due_on=performance_due_on,
             performance_manner=performance_manner,

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import Remedy
 from cases.models import Business, Case
-from cases.validators import validate_evidence_file
+from cases.validators import stored_name, validate_evidence_file
 
 
 class FollowUp(models.Model):
@@ -85,7 +85,8 @@ class AppraisalBody(models.Model):
 
 
 def appraisal_upload_to(instance, filename):
-    return f"appraisal/{timezone.now():%Y/%m}/{instance.case_id}/{filename}"
+    """A random name with the extension of the type detected from the content (never the upload's name)."""
+    return stored_name(f"appraisal/{timezone.now():%Y/%m}/{instance.case_id}", instance.conclusion_content_type)
 
 
 class AppraisalRequest(ConcurrentTransitionMixin, models.Model):

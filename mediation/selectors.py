@@ -15,7 +15,7 @@ from .models import Escalation, Publication, SheetMessage, TransferSheet
 
 
 def cases_past_mediation_limit(queryset=None):
-    """The cases flagged for termination (ground T03): their mediation time limit (mediation_due_on, counted from
+    """The cases flagged for termination (ground T13): their mediation time limit (mediation_due_on, counted from
     filing) has passed without agreement. The flag is cases.ladder's (mediation_limit_reached_on); the overdue
     view filters on the same one, so both always show the same cases."""
     queryset = Case.objects.all() if queryset is None else queryset

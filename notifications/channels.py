@@ -55,16 +55,21 @@ class BaseSmsBackend:
 
 
 class LoggingSmsBackend(BaseSmsBackend):
-    """Development only: writes the message to the "notifications.sms" logger. Nothing reaches a phone."""
+    """Development only: writes the message to the "notifications.sms" logger. Nothing reaches a phone.
+
+    Secrets (a tracking code) are logged as [***]: logs are copied and kept where an outbox row is not.
+    """
 
     note = "logged by the development SMS backend (LoggingSmsBackend); not delivered to any carrier"
 
     def send(self, notification: Notification) -> str | None:
+        from .models import redact
+
         sms_logger.info(
             "SMS (not sent, development backend) to %s, notification %s: %s",
             notification.to_address,
             notification.pk,
-            notification.body,
+            redact(notification.body, notification.secret_values()),
         )
         return self.note
 

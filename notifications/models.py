@@ -37,6 +37,16 @@ class NotificationQuerySet(models.QuerySet):
         return rows.order_by("next_attempt_at", "pk").values_list("next_attempt_at", "pk")[:size]
 
 
+REDACTED = "[***]"
+
+
+def redact(text: str, secrets) -> str:
+    """`text` with every secret in it replaced by REDACTED."""
+    for secret in sorted((str(v) for v in secrets if v), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
 class Notification(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -69,6 +79,9 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=10)
     subject = models.TextField(_("subject"), blank=True)
     body = models.TextField(_("body"))
+    # Context keys whose values are secrets (a tracking code, a signed link): needed to send, blanked out of the
+    # body, subject and context once the row is sent or dead (notifications.services.redacted).
+    secret_keys = models.JSONField(_("secret context keys"), default=list, blank=True, editable=False)
 
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("about (type)"), on_delete=models.PROTECT, null=True, blank=True
@@ -137,6 +150,9 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} #{self.pk} {self.template} → {self.recipient_display}"
+
+    def secret_values(self) -> list[str]:
+        return [str(self.context.get(key)) for key in self.secret_keys if self.context.get(key)]
 
     @property
     def recipient_display(self) -> str:

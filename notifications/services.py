@@ -23,7 +23,7 @@ from core import bulk
 
 from . import conf
 from .channels import InAppChannel, get_channel
-from .models import Notification
+from .models import REDACTED, Notification, redact
 from .signals import notification_gave_up
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ def notification_enqueue(
     about=None,
     dedupe_key: str | None = None,
     language: str | None = None,
+    secret_keys: tuple[str, ...] = (),
 ) -> Notification:
     """Store a notice in the outbox and, once the caller's transaction commits, hand it to a worker.
 
@@ -71,6 +72,9 @@ def notification_enqueue(
       in-app needs `recipient_user` and is stored as sent: the row is the delivery.
     - If the broker is down when the transaction commits, the row stays pending and the sweep
       (`notifications_dispatch_pending`) sends it later.
+    - `secret_keys` name the context values that are secrets (a tracking code, a signed portal link): they are
+      blanked out of the stored body, subject and context as soon as the row is sent (or dead), and never
+      logged.
     """
     channel = Channel(channel)
     dedupe_key = dedupe_key or None
@@ -92,6 +96,7 @@ def notification_enqueue(
         language=language,
         subject=subject,
         body=body,
+        secret_keys=list(secret_keys),
         dedupe_key=dedupe_key,
         created_at=now,
         next_attempt_at=now,
@@ -278,6 +283,7 @@ class Notice:
     about: tuple | None = None
     dedupe_key: str | None = None
     language: str | None = None
+    secret_keys: tuple = ()
 
 
 def notifications_enqueue_bulk(notices: Iterable[Notice], *, dispatch: bool = True, batch_size: int = 2000) -> int:
@@ -315,7 +321,7 @@ def notifications_enqueue_bulk(notices: Iterable[Notice], *, dispatch: bool = Tr
 
 
 BULK_FIELDS = [
-    "channel", "recipient_user", "to_address", "template", "context", "language", "subject", "body",
+    "channel", "recipient_user", "to_address", "template", "context", "language", "subject", "body", "secret_keys",
     "content_type", "object_id", "dedupe_key", "status", "attempts", "last_error", "transport_note",
     "next_attempt_at", "sent_at", "created_at",
 ]
@@ -340,7 +346,7 @@ def _bulk_row(notice, language, templates, content_types, now) -> tuple:
     in_app = channel == Channel.IN_APP
     return (
         channel, notice.recipient_user_id, notice.to_address, notice.template, notice.context, language,
-        subject, body, content_type_id, object_id, notice.dedupe_key or None,
+        subject, body, list(notice.secret_keys), content_type_id, object_id, notice.dedupe_key or None,
         Status.SENT if in_app else Status.PENDING, 0, "", InAppChannel.note if in_app else "",
         None if in_app else now, now if in_app else None, now,
     )
@@ -419,16 +425,34 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
             sent_at=timezone.now(),
             next_attempt_at=None,
             last_error="",
-            transport_note=(note or "")[:255],
+            transport_note=redact((note or ""), notification.secret_values())[:255],
+            **redacted(notification),
         )
     notification.refresh_from_db()
     return notification
 
 
+def redacted(notification: Notification) -> dict:
+    """The body, subject and context without the notice's secrets: what is kept once it needs sending no more."""
+    secrets = notification.secret_values()
+    if not secrets:
+        return {}
+    context = {
+        key: (REDACTED if key in notification.secret_keys else value) for key, value in notification.context.items()
+    }
+    return {
+        "body": redact(notification.body, secrets),
+        "subject": redact(notification.subject, secrets),
+        "context": context,
+    }
+
+
 def _record_failure(notification: Notification, exc: Exception) -> None:
-    error = f"{type(exc).__name__}: {exc}"[:4000]
+    error = redact(f"{type(exc).__name__}: {exc}", notification.secret_values())[:4000]
     if notification.attempts >= conf.max_attempts():
-        if _record_result(notification, status=Status.DEAD, next_attempt_at=None, last_error=error):
+        if _record_result(
+            notification, status=Status.DEAD, next_attempt_at=None, last_error=error, **redacted(notification)
+        ):
             notification.status, notification.last_error = Status.DEAD, error
             notification_gave_up.send(sender=Notification, notification=notification)
     else:

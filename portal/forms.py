@@ -145,7 +145,8 @@ class ComplaintForm(forms.Form):
         error_messages={"invalid": _("Enter a valid phone number.")},
     )
     consumer_id_number = forms.CharField(label=_("ID card number (optional)"), max_length=30, required=False)
-    consumer_address = forms.CharField(label=_("Your address (optional)"), max_length=255, required=False)
+    # 暂行办法 art. 9(1): name, phone and address of the complainant.
+    consumer_address = forms.CharField(label=_("Your address"), max_length=255)
     consumer_email = forms.EmailField(label=_("Email (optional)"), required=False)
 
     business_name = forms.CharField(label=_("Name of the business"), max_length=200)
@@ -181,6 +182,27 @@ class ComplaintForm(forms.Form):
         required=False,
         help_text=_("Receipts, photos, chat records: up to 5 files (JPEG, PNG, GIF, WebP, PDF, MP4, MP3)."),
     )
+    report = forms.CharField(
+        label=_("Report a violation to the regulator (举报, optional)"), widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, max_length=3000,
+        help_text=_(
+            "If you also want the authorities to investigate a violation (e.g. fake goods, false advertising), "
+            "describe it here. It is recorded apart from your complaint and may be referred to market regulation."
+        ),
+    )
+    agent_name = forms.CharField(
+        label=_("Agent's name (only if you file for someone else)"), max_length=100, required=False,
+        help_text=_("An agent (委托代理人) files with their own ID number and the signed power of attorney."),
+    )
+    agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=30, required=False)
+    agent_phone = forms.RegexField(
+        label=_("Agent's phone"), regex=PHONE, required=False,
+        error_messages={"invalid": _("Enter a valid phone number.")},
+    )
+    agent_power_of_attorney = EvidenceField(
+        label=_("Power of attorney (授权委托书)"), required=False,
+        help_text=_("The signed power of attorney, scanned or photographed (PDF or image)."),
+    )
     consent = forms.BooleanField(
         label=_(
             "I have read the privacy notice and agree that the association processes my data to handle this "
@@ -202,6 +224,20 @@ class ComplaintForm(forms.Form):
             raise ValidationError(_("Leave this field empty."))
         return ""
 
+    AGENT_FIELDS = ("agent_name", "agent_id_number", "agent_phone", "agent_power_of_attorney")
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) for name in self.AGENT_FIELDS):
+            for name, message in (
+                ("agent_name", _("Enter the agent's name.")),
+                ("agent_id_number", _("Enter the agent's ID number.")),
+                ("agent_power_of_attorney", _("Upload the signed power of attorney (授权委托书).")),
+            ):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        return data
+
     def service_kwargs(self):
         data = self.cleaned_data
         return {
@@ -218,6 +254,11 @@ class ComplaintForm(forms.Form):
                 "phone": data["business_phone"],
             },
             "files": data["evidence"],
+            "agent": {
+                "name": data["agent_name"], "id_number": data["agent_id_number"], "phone": data["agent_phone"],
+                "power_of_attorney": data["agent_power_of_attorney"],
+            } if data.get("agent_name") else None,
+            "report_text": data["report"].strip(),
             **{
                 name: data[name]
                 for name in (

@@ -11,13 +11,16 @@ from cases.models import Business, Case
 from cases.services import case_register, evidence_add
 from cases.users import get_system_user
 from core.audit import record_text, save_audited
+from core.text import one_line
 
 from . import tracking
 
 PRIVACY_NOTICE_VERSION = "2026-1"
 
 
-def complaint_submit_online(*, consumer: dict, business: dict, files=(), **fields) -> tuple[Case, str]:
+def complaint_submit_online(
+    *, consumer: dict, business: dict, files=(), agent: dict | None = None, **fields
+) -> tuple[Case, str]:
     """Register the complaint as the system user ("online form" in the record), attach the uploaded evidence
     (each file checked by content) and return the case with the receipt's secret, which is not stored."""
     system = get_system_user()
@@ -26,6 +29,7 @@ def complaint_submit_online(*, consumer: dict, business: dict, files=(), **field
         case = case_register(
             actor=system,
             consumer=consumer,
+            agent=agent,
             business=_business_named(business, actor=system),
             reason=record_text(
                 gettext_lazy(
@@ -50,7 +54,7 @@ def complaint_submit_online(*, consumer: dict, business: dict, files=(), **field
 def _business_named(data: dict, *, actor) -> Business:
     """The business of that exact name, else a new one from what the consumer gave (the mediator checks it when
     screening the complaint)."""
-    name = " ".join(data["name"].split())
+    name = one_line(data["name"])
     found = Business.objects.filter(name=name).order_by("pk").first()
     if found is not None:
         return found

@@ -6,7 +6,9 @@ plus a code sent by SMS to the phone on the case.
 - Secret: 16 characters from a 30-letter alphabet without look-alikes (≈ 78 bits), shown once on the receipt.
   Only its SHA-256 is stored (Case.tracking_secret_hash); at that entropy a fast hash cannot be reversed by
   guessing, and the tracking form is rate-limited besides. Number + secret is therefore unguessable together.
-- SMS code: 6 digits, valid 10 minutes, 5 tries, kept only as an HMAC in the consumer's session.
+- SMS code: 6 digits, valid 10 minutes, kept only as an HMAC in the consumer's session; its 5 tries are counted
+  atomically in the cache (code_try), so requests sent in parallel cannot all be evaluated.
+- A number is normalised before it is looked up or counted: WS21, ws 021 and WS000000000021 are all WS00000021.
 """
 
 import hashlib
@@ -14,6 +16,7 @@ import hmac
 import re
 import secrets
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
@@ -33,7 +36,11 @@ def tracking_number(case: Case) -> str:
 
 
 def normalize_number(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()
+    """The one spelling of a number: no spaces, upper case, a WS number with its 8 digits (leading zeros)."""
+    number = re.sub(r"\s+", "", value or "").upper()
+    if match := _ONLINE_NUMBER.fullmatch(number):
+        return f"WS{int(match.group(1)):08d}"
+    return number
 
 
 def find_case(number: str) -> Case | None:
@@ -72,6 +79,13 @@ def phone_matches(case: Case | None, phone: str) -> bool:
     stored = re.sub(r"\D", "", case.consumer.phone) if case is not None else ""
     given = re.sub(r"\D", "", phone or "")
     return bool(stored) and hmac.compare_digest(stored, given)
+
+
+def code_try(code_id: str) -> int:
+    """Count one try of the code `code_id` (atomic cache INCR); returns this try's number (1, 2, …)."""
+    key = f"portal.tracking.code-tries:{code_id}"
+    cache.add(key, 0, CODE_TTL_SECONDS + 60)
+    return cache.incr(key)
 
 
 def new_code() -> str:

@@ -14,7 +14,7 @@ from . import exports
 from .charts import Series, bar_chart, line_chart
 from .forms import CaseListForm, PeriodForm
 from .models import Statistics
-from .selectors import BASIS_LABELS, BREAKDOWNS, FIGURES, case_list, statistics
+from .selectors import BASIS_LABELS, BREAKDOWNS, FIGURES, case_list, report_tables, statistics
 
 TOP_BUSINESSES = 20
 
@@ -72,6 +72,7 @@ class StatisticsAdmin(WrittenByServices, admin.ModelAdmin):
             "breakdowns": [
                 (BREAKDOWNS[name][0], getattr(stats, f"by_{name}"), name) for name in BREAKDOWNS
             ],
+            "report_tables": report_tables(stats),
             "top_businesses": TOP_BUSINESSES,
             "counts_chart": counts_chart,
             "money_chart": money_chart,

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from cases.choices import CaseState, Category, Nature
+from core.text import spreadsheet_cell
 
-from .selectors import BASIS_LABELS, BREAKDOWNS, CASE_LIST_COLUMNS, FIGURES, Statistics
+from .selectors import BASIS_LABELS, BREAKDOWNS, CASE_LIST_COLUMNS, FIGURES, Statistics, report_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_ROWS = 1_048_576  # a worksheet's limit, header included
 FIGURE_COLUMNS = [
     "received", "rejected", "accepted", "resolved", "terminated", "withdrawn", "open", "timely", "late",
-    "followed_up", "money_recovered", "resolution_rate", "timely_rate", "follow_up_rate", "satisfaction",
+    "followed_up", "money_recovered", "punitive_count", "punitive_amount", "resolution_rate", "timely_rate", "follow_up_rate", "satisfaction",
 ]
 
 
@@ -28,6 +29,7 @@ def _figure_headers():
     labels = {f.key: str(f.label) for f in FIGURES}
     labels.update(
         money_recovered=_("Money recovered (yuan)"), resolution_rate=_("Resolution rate (%)"),
+        punitive_count=_("Punitive damages (cases)"), punitive_amount=_("Punitive damages (yuan)"),
         timely_rate=_("Timely-handling rate (%)"), follow_up_rate=_("Follow-up rate (%)"),
         satisfaction=_("Average satisfaction"),
     )
@@ -56,6 +58,22 @@ def table_sections(stats: Statistics) -> list[tuple[str, list[list]]]:
             [[str(BREAKDOWNS[dimension][0]), *_figure_headers()]]
             + [[row["label"], *(_cell(row[key]) for key in FIGURE_COLUMNS)] for row in rows],
         ))
+    tables = report_tables(stats)
+    headers = [_("Count"), _("Share (%)")]
+    sections.append((
+        _("Complaints by nature (as in the 中消协 reports)"),
+        [[_("Nature of complaint"), *headers]]
+        + [[row["label"], row["count"], _cell(row["share"])] for row in tables["nature"].rows]
+        + [[_("Total"), tables["nature"].total, ""]],
+    ))
+    for key, title in (("goods", _("Goods categories")), ("services", _("Service categories"))):
+        table = tables[key]
+        sections.append((
+            title,
+            [[title, *headers]]
+            + [[row["label"], row["count"], _cell(row["share"])] for row in table.rows]
+            + [[_("Total (share of all complaints)"), table.total, _cell(table.share)]],
+        ))
     sections.append((
         _("Monthly trend"),
         [[_("Month"), _("Received"), _("Accepted (filed)"), _("Resolved"), _("Mediation terminated"),
@@ -78,8 +96,8 @@ def table_csv(stats: Statistics, filename: str) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     for title, rows in table_sections(stats):
-        writer.writerow([title])
-        writer.writerows(rows)
+        writer.writerow([spreadsheet_cell(title)])
+        writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows])
         writer.writerow([])
     return response
 
@@ -89,7 +107,7 @@ def table_xlsx(stats: Statistics, filename: str) -> HttpResponse:
     sheet = workbook.active
     sheet.title = _("Figures")[:31]
     for title, rows in table_sections(stats):
-        sheet.append([title])
+        sheet.append([_excel(title)])
         for row in rows:
             sheet.append([_excel(v) for v in row])
         sheet.append([])
@@ -126,7 +144,7 @@ def cases_csv(values_qs, filename: str) -> StreamingHttpResponse:
     def lines():
         yield "\ufeff" + writer.writerow([str(c) for c in CASE_LIST_COLUMNS])
         for row in _case_rows(values_qs):
-            yield writer.writerow(row)
+            yield writer.writerow([spreadsheet_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -149,9 +167,10 @@ def cases_xlsx(values_qs, filename: str) -> HttpResponse:
 
 
 def _excel(value):
-    """openpyxl writes dates and numbers natively; lazy strings must be made plain."""
+    """openpyxl writes dates and numbers natively; text is made plain, without control characters (which
+    openpyxl refuses) and never a formula (core.text.spreadsheet_cell)."""
     if isinstance(value, (int, float, date, datetime)) or value is None:
         return value
     if hasattr(value, "as_tuple"):  # Decimal
         return value
-    return str(value)
+    return spreadsheet_cell(str(value))

@@ -13,8 +13,12 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+EARLIEST = date(2000, 1, 1)
+
+
 class PeriodForm(forms.Form):
-    """The statistics filter: a date range (inclusive) and optionally a region. Defaults: this year to today."""
+    """The statistics filter: a date range (inclusive) and optionally a region. Defaults: this year to today.
+    Dates outside 2000 to ten years from now are refused (9999-12-31 used to overflow the date arithmetic)."""
 
     start = forms.DateField(label=_("From"), widget=DateInput, required=False)
     end = forms.DateField(label=_("To"), widget=DateInput, required=False)
@@ -27,6 +31,16 @@ class PeriodForm(forms.Form):
         today = timezone.localdate()
         cleaned["start"] = cleaned.get("start") or date(today.year, 1, 1)
         cleaned["end"] = cleaned.get("end") or today
+        latest = date(today.year + 10, 12, 31)
+        for name in ("start", "end"):
+            if not EARLIEST <= cleaned[name] <= latest:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(earliest)s and %(latest)s.") % {"earliest": EARLIEST, "latest": latest},
+                )
+                cleaned[name] = today
+        if self.errors:
+            return cleaned
         if cleaned["start"] > cleaned["end"]:
             raise forms.ValidationError(_("The start of the period must not be after its end."))
         if (cleaned["end"] - cleaned["start"]).days > 366 * 10:

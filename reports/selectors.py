@@ -8,6 +8,7 @@ Which date each figure uses:
 
 Definitions (what the case records, whatever its later state, so a closed case still counts as resolved):
 - resolved: an agreement was recorded (money_recovered is set only by `resolve`);
+- 加倍赔偿: resolved cases whose agreement has punitive damages (punitive_damages > 0), and their sum;
 - terminated: a termination ground is recorded; withdrawn: a withdrawal reason is recorded;
 - resolution rate = resolved ÷ accepted;
 - timely-handling rate = cases with an outcome on or before their handling due date ÷ (cases with an outcome +
@@ -31,7 +32,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import CaseState, Category, Nature
+from cases.choices import GOODS_CATEGORIES, SERVICE_CATEGORIES, CaseState, Category, Nature
 from cases.models import Business, Case, CaseRejectionGround, Region
 from mediation.models import FollowUp
 
@@ -114,6 +115,9 @@ def _aggregates(period: Period, today: date) -> dict:
     aggregates = {f.key: Count("pk", filter=figure_q(f.key, period, today)) for f in FIGURES}
     aggregates["with_outcome"] = Count("pk", filter=period.filed & Q(outcome_on__isnull=False))
     aggregates["money_recovered"] = Sum("money_recovered", filter=period.filed, default=Decimal("0"))
+    # 加倍赔偿 (中消协's reports): agreements with punitive damages, and their sum (part of the money recovered).
+    aggregates["punitive_count"] = Count("pk", filter=period.filed & Q(punitive_damages__gt=0))
+    aggregates["punitive_amount"] = Sum("punitive_damages", filter=period.filed, default=Decimal("0"))
     aggregates["satisfaction"] = Avg("follow_up__satisfaction", filter=period.filed & Q(follow_up__channel__in=RATED))
     return aggregates
 
@@ -123,6 +127,7 @@ CENT = Decimal("0.01")
 
 def _with_rates(row: dict) -> dict:
     row["money_recovered"] = _money(row["money_recovered"])
+    row["punitive_amount"] = _money(row["punitive_amount"])
     row["resolution_rate"] = _rate(row["resolved"], row["accepted"])
     row["timely_rate"] = _rate(row["timely"], row["timely"] + row["late"])
     row["follow_up_rate"] = _rate(row["followed_up"], row["with_outcome"])
@@ -430,3 +435,41 @@ CASE_LIST_COLUMNS = [
     _("goods/services category"), _("business"), _("region"), _("mediator"), _("handling due"),
     _("outcome date"), _("money recovered (yuan)"), _("termination ground"), _("follow-up"), _("satisfaction"),
 ]
+
+
+# --- the tables as 中消协's reports lay them out ----------------------------------------------------------------
+
+
+@dataclass
+class ShareTable:
+    """Complaints received by a vocabulary, every value in its fixed order (also those with none), with its share
+    of the total, and the table's total: the layout of 中消协's quarterly and yearly reports."""
+
+    rows: list  # dicts: key, label, count, share (%)
+    total: int
+    share: Decimal | None = None  # of all complaints received (the goods or services table's part)
+
+
+def _share_table(counts: dict, keys, labels, whole: int) -> ShareTable:
+    total = sum(counts.get(key, 0) for key in keys)
+    rows = [
+        {"key": key, "label": str(labels[key]), "count": counts.get(key, 0), "share": _rate(counts.get(key, 0), total)}
+        for key in keys
+    ]
+    return ShareTable(rows=rows, total=total, share=_rate(total, whole))
+
+
+def report_tables(stats: Statistics) -> dict:
+    """The nature table (售后服务, 合同, 质量, 价格, 虚假宣传, 安全, 假冒, 人格尊严/人格权益, 计量, 其他) and the goods
+    and services category tables, from the breakdowns already computed (no query); counted by receipt date."""
+    whole = stats.summary["received"]
+    by_nature = {row["nature"]: row["received"] for row in stats.by_nature}
+    by_category = {row["category"]: row["received"] for row in stats.by_category}
+    natures = dict(Nature.choices)
+    categories = dict(Category.choices)
+    return {
+        "nature": _share_table(by_nature, list(Nature.values), natures, whole),
+        "goods": _share_table(by_category, [c.value for c in GOODS_CATEGORIES], categories, whole),
+        "services": _share_table(by_category, [c.value for c in SERVICE_CATEGORIES], categories, whole),
+        "unclassified": by_category.get(Category.OTHER, 0),
+    }

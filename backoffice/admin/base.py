@@ -1,6 +1,7 @@
 """Pieces the back office's admins share."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -51,3 +52,30 @@ class ReassignMixin:
         }
         return TemplateResponse(request, "admin/cases/case/reassign.html", context)
 
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, which redraws a refused value by querying it: a non-numeric or
+    out-of-range id posted back ("abc", forty nines) raised instead of showing the form's own error."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.pk
+        kept = []
+        for item in value:
+            try:
+                number = int(str(item))
+            except (TypeError, ValueError):
+                continue
+            if target.get_internal_type() in ("AutoField", "BigAutoField") and not 0 < number < 2**63:
+                continue
+            kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
+class SafeAutocompleteMixin:
+    """Use SafeAutocompleteSelect for the admin's autocomplete_fields."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +20,7 @@ from cases import services
 from cases.choices import HANDLING_STATES
 from cases.documents import pdf_response
 from cases.ladder import FIELDS as LADDER_FIELDS
+from cases.masking import mask_id_number
 from cases.models import (
     Business,
     Case,
@@ -31,13 +33,14 @@ from cases.models import (
     RejectionGround,
     TerminationGround,
 )
+from cases.validators import validate_evidence_file
 from core.admin import ReadOnlyHistoryAdmin, WrittenByServices
 
 from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_trail
 from ..forms import UserChoiceField, mediator_choices
-from . import deliveries, mediation, reminders
-from .base import ReassignMixin
+from . import deliveries, mediation, reminders, rules
+from .base import ReassignMixin, SafeAutocompleteMixin
 
 admin.site.site_header = _("Consumer Association Complaint Handling")
 admin.site.site_title = _("Complaint handling")
@@ -196,6 +199,9 @@ COMPLAINT_FIELDS = [
 ]
 
 
+AGENT_FIELDS = ["agent_name", "agent_id_number", "agent_phone", "agent_relationship", "agent_power_of_attorney"]
+
+
 class CaseRegisterForm(forms.ModelForm):
     """Staff entry of a complaint: the consumer's details are entered with the case."""
 
@@ -206,11 +212,44 @@ class CaseRegisterForm(forms.ModelForm):
         error_messages={"invalid": _("Enter a valid phone number.")},
     )
     consumer_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
-    consumer_address = forms.CharField(label=_("consumer's address"), max_length=255, required=False)
+    # 暂行办法 art. 9(1): name, phone and address of the complainant.
+    consumer_address = forms.CharField(label=_("consumer's address"), max_length=255)
+    # Filed by an agent (委托代理人, 暂行办法 art. 10): the agent's ID and the signed power of attorney.
+    agent_name = forms.CharField(label=_("agent's name"), max_length=100, required=False,
+                                 help_text=_("Only when an agent files for the consumer."))
+    agent_id_number = forms.CharField(label=_("agent's ID number"), max_length=30, required=False)
+    agent_phone = forms.CharField(label=_("agent's phone"), max_length=30, required=False)
+    agent_relationship = forms.CharField(label=_("relationship to the consumer"), max_length=100, required=False)
+    agent_power_of_attorney = forms.FileField(
+        label=_("power of attorney (授权委托书)"), required=False, validators=[validate_evidence_file],
+        help_text=_("The signed original, scanned or photographed (PDF or image)."),
+    )
 
     class Meta:
         model = Case
-        fields = ["channel", "received_at", *COMPLAINT_FIELDS]
+        fields = ["channel", "received_at", *COMPLAINT_FIELDS, "report_text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        named = [f for f in AGENT_FIELDS if cleaned.get(f)]
+        if named:
+            for name, message in (
+                ("agent_name", _("Enter the agent's name.")),
+                ("agent_id_number", _("Enter the agent's ID number.")),
+                ("agent_power_of_attorney", _("Upload the signed power of attorney (授权委托书).")),
+            ):
+                if not cleaned.get(name):
+                    self.add_error(name, message)
+        return cleaned
+
+    def agent_data(self):
+        data = self.cleaned_data
+        if not any(data.get(f) for f in AGENT_FIELDS):
+            return None
+        return {
+            "name": data["agent_name"], "id_number": data["agent_id_number"], "phone": data["agent_phone"],
+            "relationship": data["agent_relationship"], "power_of_attorney": data["agent_power_of_attorney"],
+        }
 
     def consumer_data(self):
         data = self.cleaned_data
@@ -232,7 +271,7 @@ class CaseChangeForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["channel", *COMPLAINT_FIELDS]
+        fields = ["channel", *COMPLAINT_FIELDS, "report_text"]
 
     def clean(self):
         cleaned = super().clean()
@@ -268,7 +307,7 @@ HANDLING_FIELDS = [
 
 
 @admin.register(Case)
-class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
+class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "display_number",
         "state_badge",
@@ -305,6 +344,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         mediation.BusinessReplyInline,
         mediation.SheetMessageInline,
         mediation.AppraisalRequestInline,
+        rules.MediationExtensionInline,
         mediation.RemedyLineInline,
         DocumentInline,
         deliveries.DeliveryInline,
@@ -328,6 +368,10 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         "pause_kind",
         "paused_on",
         "mediation_due_on",
+        "deadline_rules",
+        "law_for_mediator",
+        "agent_summary",
+        "report_summary",
         *LADDER_FIELDS,
         "decided_on",
         "rejection_grounds_display",
@@ -347,6 +391,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                     _("Consumer"),
                     {"fields": ["consumer_name", "consumer_phone", "consumer_id_number", "consumer_address"]},
                 ),
+                (_("Agent (委托代理人)"), {"classes": ["collapse"], "fields": AGENT_FIELDS}),
                 (_("Complaint"), {"fields": CaseRegisterForm.Meta.fields}),
             ]
         return [
@@ -365,6 +410,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                         "deadlines_provisional",
                         "pause_kind",
                         "paused_on",
+                        "deadline_rules",
                     ]
                 },
             ),
@@ -383,7 +429,8 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
                     ]
                 },
             ),
-            (_("Consumer"), {"fields": ["consumer_summary"]}),
+            (_("Consumer"), {"fields": ["consumer_summary", "agent_summary", "report_summary"]}),
+            (_("What the law gives"), {"fields": ["law_for_mediator"]}),
             (
                 _("Complaint"),
                 {"fields": [*CaseChangeForm.Meta.fields, "change_reason"]},
@@ -462,6 +509,37 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
     def mediator_display(self, obj):
         return (obj.mediator.get_full_name() or obj.mediator.username) if obj.mediator else "—"
 
+    @admin.display(description=_("rules of the due dates"))
+    def deadline_rules(self, obj):
+        return rules.deadline_rules_html(obj)
+
+    @admin.display(description=_("agent (委托代理人)"))
+    def agent_summary(self, obj):
+        agent = getattr(obj, "agent", None)
+        if agent is None:
+            return "—"
+        return format_html(
+            "{} ({})<br>{}: {}<br>{}: {}<br>{}: {}",
+            agent.name, agent.relationship or "—", _("ID number"), agent.masked_id_number, _("phone"),
+            agent.phone or "—", _("power of attorney (授权委托书)"),
+            format_html('<a href="{}">{}</a>', agent.power_of_attorney.url, _("download"))
+            if agent.power_of_attorney else "—",
+        )
+
+    @admin.display(description=_("report (举报)"))
+    def report_summary(self, obj):
+        if not obj.report_text:
+            return "—"
+        referred = (
+            _("referred to %(to)s on %(day)s") % {"to": obj.report_referred_to, "day": obj.report_referred_on}
+            if obj.report_referred_on else _("not referred yet")
+        )
+        return format_html("{}<br><em>{}</em>", obj.report_text, referred)
+
+    @admin.display(description=_("for the mediator"))
+    def law_for_mediator(self, obj):
+        return rules.law_for_mediator_html(obj)
+
     @admin.display(description=_("consumer"))
     def consumer_display(self, obj):
         return f"{obj.consumer.name} {obj.consumer.masked_phone}"
@@ -508,6 +586,7 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
             case = services.case_register(
                 actor=request.user,
                 consumer=form.consumer_data(),
+                agent=form.agent_data(),
                 business=form.cleaned_data["business"],
                 reason=services.record_text(_("Registered by staff")),
                 **{
@@ -552,6 +631,8 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, object_id, action):
+        if not str(object_id).isdigit():
+            raise Http404
         case = get_object_or_404(Case.objects.select_related("consumer", "business"), pk=object_id)
         if not self.has_view_permission(request, case):
             raise PermissionDenied
@@ -589,14 +670,66 @@ class CaseAdmin(ReassignMixin, ReadOnlyHistoryAdmin):
         return TemplateResponse(request, "admin/cases/case/action_form.html", context)
 
 
+class ConsumerMaskedIdForm(forms.ModelForm):
+    """The consumer's page for staff who may not read ID numbers: the number recorded is shown masked, a new one
+    can be typed in its place (leaving the box empty keeps it)."""
+
+    class Meta:
+        model = Consumer
+        fields = ["name", "phone", "id_number", "address", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["id_number"]
+        recorded = self.instance.masked_id_number if self.instance.pk else ""
+        self.initial["id_number"] = ""
+        field.widget.attrs["autocomplete"] = "off"
+        if recorded:
+            field.help_text = _("Recorded: %(masked)s. Type a new number to replace it; leave empty to keep it.") % {
+                "masked": recorded
+            }
+
+    def clean_id_number(self):
+        typed = self.cleaned_data.get("id_number", "").strip()
+        return typed or (self.instance.id_number if self.instance.pk else "")
+
+
 @admin.register(Consumer)
 class ConsumerAdmin(ReadOnlyHistoryAdmin):
+    """ID numbers are shown in full only to staff whose role needs them (cases.view_consumer_id_number:
+    supervisors); everyone else sees them masked, here and in the consumer's history."""
+
     list_display = ["name", "masked_phone_display", "created_at"]
     search_fields = ["name", "^phone"]
 
     @admin.display(description=_("phone"))
     def masked_phone_display(self, obj):
         return obj.masked_phone
+
+    @staticmethod
+    def reads_id_numbers(request) -> bool:
+        return request.user.has_perm("cases.view_consumer_id_number")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.reads_id_numbers(request):
+            kwargs["form"] = ConsumerMaskedIdForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.reads_id_numbers(request):
+            raise PermissionDenied  # a past version's form would show the number in full
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        if self.reads_id_numbers(request):
+            return
+        label = str(Consumer._meta.get_field("id_number").verbose_name)
+        for record in historical_records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                if str(change.get("field")) == label:
+                    change["old"] = mask_id_number(str(change.get("old") or ""))
+                    change["new"] = mask_id_number(str(change.get("new") or ""))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -614,6 +747,21 @@ class BusinessAdmin(ReadOnlyHistoryAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def get_readonly_fields(self, request, obj=None):
+        """Who may answer a business's sheets in the portal is a supervisor's choice only (a mediator adding
+        themselves would read any business's cases); the change is recorded in the business's history."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("cases.manage_business_members"):
+            readonly.append("members")
+        return readonly
+
+    def save_related(self, request, form, formsets, change):
+        if "members" in form.changed_data:
+            if not request.user.has_perm("cases.manage_business_members"):
+                raise PermissionDenied
+            form.instance._change_reason = str(_("Portal users changed"))
+        super().save_related(request, form, formsets, change)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -98,14 +98,14 @@ class BusinessEscalationInline(EscalationInline):
 
 
 class MediationLimitFilter(admin.SimpleListFilter):
-    """Cases that reached the mediation limit (CASE_MEDIATION_WORKING_DAYS working days from filing, pauses not
-    counted) without agreement: flagged for termination (ground T03)."""
+    """Cases that reached the mediation limit (their rule set's limit counted from filing, appraisal per the rule
+    counted) without agreement: flagged for termination (ground T13)."""
 
     title = _("mediation limit")
     parameter_name = "mediation_limit"
 
     def lookups(self, request, model_admin):
-        return [("reached", _("Reached: terminate (T03)"))]
+        return [("reached", _("Reached: terminate (T13)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "reached":

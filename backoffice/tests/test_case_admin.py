@@ -185,7 +185,7 @@ def test_editing_a_case_requires_a_reason_and_records_it(client, mediator, make_
 
 def test_grounds_cannot_be_deleted_in_the_admin(client, supervisor):
     client.force_login(supervisor)
-    ground = RejectionGround.objects.first()
+    ground = RejectionGround.objects.filter(is_active=True).first()
     response = client.get(reverse("admin:cases_rejectionground_delete", args=[ground.pk]))
     assert response.status_code == 403
     assert client.get(reverse("admin:cases_rejectionground_changelist")).status_code == 200

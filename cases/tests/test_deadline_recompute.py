@@ -18,14 +18,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore", catego
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture(autouse=True)
-def periods(settings):
-    settings.CASE_HANDLING_DAYS = 15
-    settings.CASE_HANDLING_IN_WORKING_DAYS = False
-    settings.TRANSFER_ANSWER_DAYS = 7
-    settings.CASE_MEDIATION_WORKING_DAYS = 45
-
-
 def _on(time_machine, day):
     time_machine.move_to(datetime.combine(day, time(10), tzinfo=TZ), tick=False)
 

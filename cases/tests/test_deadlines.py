@@ -11,20 +11,18 @@ from datetime import date
 
 import pytest
 
+from cases.choices import DayUnit
 from cases.deadlines import Due, acceptance_due, business_answer_due, handling_due, mediation_due
+from cases.models import RuleSet
 from workcalendar.models import CalendarOverride
 from workcalendar.services import CalendarNotCoveredWarning
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def default_periods(settings):
-    """Pin the statutory defaults so an environment variable cannot change what these tables mean."""
-    settings.CASE_HANDLING_DAYS = 15
-    settings.CASE_HANDLING_IN_WORKING_DAYS = False
-    settings.CASE_ACCEPTANCE_WORKING_DAYS = 7
-    settings.CASE_MEDIATION_WORKING_DAYS = 45
+# The periods are those of the seeded rule set in force on these dates (暂行办法, cases migration 0013): 7 working
+# days to accept, 15 calendar days to handle, 7 calendar days to answer, 45 working days to mediate. Other rule sets:
+# test_rule_sets.py.
 
 
 @pytest.fixture
@@ -163,8 +161,7 @@ def test_pauses_are_left_out_and_the_period_counted_from_its_start(no_fallback, 
     assert period(start, pauses) == Due(expected, provisional=False)
 
 
-def test_the_business_answer_date_never_comes_after_the_handling_deadline(no_fallback, settings):
-    settings.TRANSFER_ANSWER_DAYS = 7
+def test_the_business_answer_date_never_comes_after_the_handling_deadline(no_fallback):
     filed = date(2026, 3, 2)  # handling due Tue Mar 17
     assert business_answer_due(date(2026, 3, 9), filed_on=filed) == Due(date(2026, 3, 16), False)  # Mon +7
     assert business_answer_due(date(2026, 3, 12), filed_on=filed) == Due(date(2026, 3, 17), False)  # capped
@@ -172,9 +169,8 @@ def test_the_business_answer_date_never_comes_after_the_handling_deadline(no_fal
     assert business_answer_due(date(2026, 3, 14), filed_on=filed) == Due(date(2026, 3, 17), False)
 
 
-def test_an_answer_date_on_new_year_2027_never_happens_on_the_fallback(settings):
+def test_an_answer_date_on_new_year_2027_never_happens_on_the_fallback():
     """2027 has no official data: 元旦 is still a rest day (statutory fallback) and the date is provisional."""
-    settings.TRANSFER_ANSWER_DAYS = 7
     with pytest.warns(CalendarNotCoveredWarning, match="2027"):
         # Fri Dec 25 + 7 = Fri Jan 1 2027 (元旦) -> Sat, Sun -> Mon Jan 4; handling due (Dec 24 + 15) Fri Jan 8.
         due = business_answer_due(date(2026, 12, 25), filed_on=date(2026, 12, 24))
@@ -185,21 +181,21 @@ def test_dates_that_stay_in_covered_years_are_not_provisional(no_fallback):
     assert handling_due(date(2026, 12, 1)).provisional is False  # Dec 16
 
 
-def test_setting_switches_handling_to_working_days(settings):
+def test_a_rule_set_switches_handling_to_working_days():
+    rules = RuleSet.objects.get(code="zanxing-banfa-2022")
     # Calendar days: Jan 20 + 15 = Tue Feb 4, Spring Festival -> Wed Feb 5.
-    assert handling_due(date(2025, 1, 20)).on == date(2025, 2, 5)
-    settings.CASE_HANDLING_IN_WORKING_DAYS = True
+    assert handling_due(date(2025, 1, 20), rules=rules).on == date(2025, 2, 5)
+    rules.handling_unit = DayUnit.WORKING
     # Working days: Jan 21-24, 26 (Sun), 27 = 6; Feb 5-7, 8 (Sat) = 10; Feb 10-14 = 15.
-    assert handling_due(date(2025, 1, 20)).on == date(2025, 2, 14)
+    assert handling_due(date(2025, 1, 20), rules=rules).on == date(2025, 2, 14)
 
 
-def test_period_lengths_come_from_settings(settings):
-    settings.CASE_HANDLING_DAYS = 10
-    settings.CASE_ACCEPTANCE_WORKING_DAYS = 3
-    settings.CASE_MEDIATION_WORKING_DAYS = 5
-    assert handling_due(date(2025, 3, 3)).on == date(2025, 3, 13)  # Thu
-    assert acceptance_due(date(2025, 3, 3)).on == date(2025, 3, 6)  # Mar 4, 5, 6
-    assert mediation_due(date(2025, 3, 6)).on == date(2025, 3, 13)  # Mar 7, 10, 11, 12, 13
+def test_period_lengths_come_from_the_rule_set():
+    rules = RuleSet.objects.get(code="zanxing-banfa-2022")
+    rules.handling_days, rules.acceptance_days, rules.mediation_days = 10, 3, 5
+    assert handling_due(date(2025, 3, 3), rules=rules).on == date(2025, 3, 13)  # Thu
+    assert acceptance_due(date(2025, 3, 3), rules=rules).on == date(2025, 3, 6)  # Mar 4, 5, 6
+    assert mediation_due(date(2025, 3, 6), rules=rules).on == date(2025, 3, 13)  # Mar 7, 10, 11, 12, 13
 
 
 def test_overrides_move_deadlines_both_ways(no_fallback):

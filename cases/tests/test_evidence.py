@@ -8,15 +8,11 @@ from django.utils import translation
 
 from cases import services
 from cases.models import Evidence
+from conftest import PDF_BYTES as PDF
+from conftest import PNG
 from tests.admin_forms import management_data
 
 pytestmark = pytest.mark.django_db
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_a_real_png_is_stored_with_its_sniffed_type(make_case, mediator):

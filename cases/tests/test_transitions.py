@@ -49,7 +49,7 @@ def test_state_cannot_be_written_directly(make_case):
 def test_transitions_from_the_wrong_state_are_refused_clearly(make_case, mediator, state, name):
     if state == "rejected":
         case = make_case()
-        services.case_reject(case_id=case.pk, actor=mediator, grounds=RejectionGround.objects.all()[:1], explanation="x")
+        services.case_reject(case_id=case.pk, actor=mediator, grounds=RejectionGround.objects.filter(is_active=True)[:1], explanation="x")
     else:
         case = make_case(state)
     with pytest.raises(ValidationError) as err:
@@ -119,14 +119,14 @@ def test_reject_needs_a_ground_and_an_explanation_and_writes_nothing_otherwise(m
     with pytest.raises(ValidationError):
         services.case_reject(case_id=case.pk, actor=mediator, grounds=[], explanation="不符合受理条件")
     with pytest.raises(ValidationError):
-        services.case_reject(case_id=case.pk, actor=mediator, grounds=RejectionGround.objects.all()[:1], explanation=" ")
+        services.case_reject(case_id=case.pk, actor=mediator, grounds=RejectionGround.objects.filter(is_active=True)[:1], explanation=" ")
     assert not CaseRejectionGround.objects.exists(), "a refused rejection must leave no cited grounds"
     assert Case.objects.get(pk=case.pk).state == "submitted"
 
 
 def test_reject_generates_the_notice_with_grounds_and_channel(make_case, mediator):
     case = make_case()
-    grounds = list(RejectionGround.objects.filter(code__in=["AR07", "AP03"]))
+    grounds = list(RejectionGround.objects.filter(code__in=["AR17", "AP03"]))
     case = services.case_reject(case_id=case.pk, actor=mediator, grounds=grounds, explanation="商品已过保修期")
     assert case.state == "rejected"
     notice = case.documents.get(kind="rejection")
@@ -134,8 +134,8 @@ def test_reject_generates_the_notice_with_grounds_and_channel(make_case, mediato
     for g in grounds:
         assert g.label_zh in case.documents.get(kind="rejection").text and g.advice_zh in case.documents.get(kind="rejection").text
     assert "商品已过保修期" in case.documents.get(kind="rejection").text
-    assert set(case.rejection_grounds.values_list("code", flat=True)) == {"AR07", "AP03"}
-    assert "AR07" in case.history.latest().history_change_reason
+    assert set(case.rejection_grounds.values_list("code", flat=True)) == {"AR17", "AP03"}
+    assert "AR17" in case.history.latest().history_change_reason
 
 
 def test_transfer_needs_a_business_and_a_mediator(make_case, mediator):
@@ -162,7 +162,7 @@ def test_terminate_needs_ground_and_channel(make_case, mediator):
         transitions.terminate(case_id=case.pk, actor=mediator, ground=None, channel="court", explanation="x")
     with pytest.raises(ValidationError):
         transitions.terminate(
-            case_id=case.pk, actor=mediator, ground=TerminationGround.objects.first(), channel="", explanation="x"
+            case_id=case.pk, actor=mediator, ground=TerminationGround.objects.filter(is_active=True, fact_check="").first(), channel="", explanation="x"
         )
     assert Case.objects.get(pk=case.pk).state == "mediating"
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per machine come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,7 +28,11 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "simple_history",
+    "csp",
     "django_ratelimit",  # only for its system check that the cache is shared (see CACHES)
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -46,14 +51,18 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "backoffice.twofactor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the page with the wait time
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,13 +109,59 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
-MEDIA_URL = "media/"
+# Uploads and issued documents live under MEDIA_ROOT, which is never served as a folder: every file field's
+# `.url` is the access-checked view /files/<name> (core.storage, portal.files). A proxy must not serve it either.
+MEDIA_URL = "/files/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "core.storage.CheckedFileStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Content-Security-Policy on every page (django-csp): scripts only from this site's own files (no inline
+# script, no eval), nothing framed or framing, forms posting only here. Inline styles stay allowed: the admin's
+# and the charts' style attributes are not a script vector. A stored file's response sets its own, stricter one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGIN_URL = "admin:login"
+# Staff two-factor sign-in (django-otp TOTP, backoffice.twofactor): the role groups that must give an
+# authenticator code after their password (superusers too when the list is not empty). Production keeps
+# "supervisor" (or adds "mediator"); local.py (make run) empties it so the demo logins work with passwords.
+STAFF_2FA_REQUIRED_ROLES = env.list("STAFF_2FA_REQUIRED_ROLES", default=["supervisor"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="消协投诉处理")
 # Business portal links (django-sesame): the emailed link signs the business's contact account in, scoped to one
 # transfer sheet, and expires after PORTAL_LINK_MAX_AGE_DAYS.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "sesame.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account + IP before the others are asked
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
+# Sign-in lockouts (django-axes) for the admin and the portal: failures are counted per account AND IP address
+# together, so a stranger's wrong passwords lock out only the stranger's own address, never the real owner on
+# theirs; a successful sign-in resets the count and is itself never counted. The page says how long to wait.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "portal.lockout.attempted_username"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 SESAME_MAX_AGE = env.int("PORTAL_LINK_MAX_AGE_DAYS", default=30) * 24 * 3600
 # Absolute links in emails and SMS (the portal link on a transfer sheet) start with this.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -158,7 +213,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, falling back to this process's memory (with a logged warning) while Redis is unreachable.
+            "BACKEND": "core.cache.FailoverRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "xh",
         }
@@ -168,11 +224,17 @@ else:
 # Django's own RedisCache increments atomically but is not on django_ratelimit's list of known backends.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "default"
+# The client's address behind reverse proxies (core.clientip): the number of proxies in front of the web server
+# that append to X-Forwarded-For (0: none, REMOTE_ADDR is the client). Production sets it to its topology.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 # Rates ("count/period", period s, m, h or d) of the public pages and the portal login.
+# Failed portal sign-ins from one IP address, whatever the account (successful ones are never counted).
 RATE_PORTAL_LOGIN_IP = env("RATE_PORTAL_LOGIN_IP", default="20/h")
-RATE_PORTAL_LOGIN_USERNAME = env("RATE_PORTAL_LOGIN_USERNAME", default="5/15m")
 RATE_COMPLAINT_IP = env("RATE_COMPLAINT_IP", default="5/h")
 RATE_TRACKING_IP = env("RATE_TRACKING_IP", default="20/h")
+# Per tracking number (normalised: WS21 is WS00000021) and IP address: a stranger elsewhere cannot use up the
+# owner's tries. The secret has ~78 bits, so guessing it is hopeless anyway; the SMS code has its own 5 tries.
 RATE_TRACKING_NUMBER = env("RATE_TRACKING_NUMBER", default="10/h")
 RATE_TRACKING_SMS = env("RATE_TRACKING_SMS", default="3/h")
 
@@ -188,17 +250,12 @@ EVIDENCE_ALLOWED_MIME_TYPES = [
     "video/mp4",
     "audio/mpeg",
 ]
-# Deadlines (domain.md): handling deadline counted in calendar days by default.
-CASE_HANDLING_DAYS = env.int("CASE_HANDLING_DAYS", default=15)
-CASE_HANDLING_IN_WORKING_DAYS = env.bool("CASE_HANDLING_IN_WORKING_DAYS", default=False)
-CASE_ACCEPTANCE_WORKING_DAYS = env.int("CASE_ACCEPTANCE_WORKING_DAYS", default=7)
-CASE_MEDIATION_WORKING_DAYS = env.int("CASE_MEDIATION_WORKING_DAYS", default=45)
+# Deadlines (domain.md): the periods of the law (acceptance, handling, the business's answer, the mediation limit)
+# are data, the rule sets (cases.RuleSet, admin "Rule sets"), not settings: a case keeps the rules it was accepted
+# under. Only the association's own reminder ladder below is configured here.
 # Days after the outcome the consumer has to rate the handling before the sweep closes the case without it.
 FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 
-# The answer-by date on a transfer sheet: this many calendar days after issue (a rest day rolls on to the next
-# working day), and never later than the case's handling deadline.
-TRANSFER_ANSWER_DAYS = env.int("TRANSFER_ANSWER_DAYS", default=7)
 # The reminder ladders (cases.ladder), in calendar days. The business's ladder keys on its answer date (the transfer
 # sheet's): remind it this many days before; the first urging notice (催办) goes the day after, the second this many
 # days after the first (and not before the new answer date the first one set has passed). An urging notice gives
@@ -228,6 +285,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what an operator needs.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
 }
 
 # The association's particulars, printed on every document and notice (read through core.association). The

@@ -133,3 +133,21 @@ def test_the_demo_staff_have_real_names_and_phones(demo):
     assert staff.count() >= 4
     for user in staff:
         assert display_name(user) != user.username and staff_phone(user), user
+
+
+def test_the_demo_shows_the_rules_claims_and_parties_of_issue_11(demo):
+    """The demo follows the 上海 rule set, and walks an extension by consent, a punitive-damages agreement and a
+    complaint filed by an agent with a 举报 referred on."""
+    from decimal import Decimal
+
+    from cases.models import Agent, MediationExtension
+
+    filed = Case.objects.filter(filed_on__isnull=False)
+    assert set(filed.values_list("rule_set__code", flat=True)) == {"shanghai-2014"}
+    extension = MediationExtension.objects.select_related("case").get()
+    assert extension.days == 30 and extension.case.mediation_extended_days == 30
+    assert extension.consumer_consent_on and extension.business_consent_on
+    punitive = Case.objects.get(punitive_damages__gt=0)
+    assert punitive.punitive_damages == Decimal("1000.00") and punitive.demand_type == "punitive_148"
+    agent = Agent.objects.select_related("case").get()
+    assert agent.power_of_attorney and agent.case.report_referred_on is not None

@@ -15,7 +15,7 @@ from cases.delivery import staff_phone
 from cases.documents import document_issue
 from cases.models import Case, DocumentKind
 from cases.users import person_name
-from cases.validators import sniff_mime_type, validate_evidence_file
+from cases.validators import detected_type, validate_evidence_file
 from core.association import association
 from core.audit import record_text, require_text, save_audited
 from core.dates import today
@@ -136,7 +136,7 @@ def appraisal_conclude(
                 fee_borne_by=fee_borne_by, fee=fee,
             )
             if conclusion_file:
-                request.conclusion_content_type = sniff_mime_type(conclusion_file)
+                request.conclusion_content_type = detected_type(conclusion_file)
                 request.conclusion_file = conclusion_file
             request.full_clean(exclude=["status"])  # the FSM field is protected: set by its transitions only
             save_audited(request, actor)

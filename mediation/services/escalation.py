@@ -15,6 +15,7 @@ from cases.models import Case
 from cases.users import SUPERVISOR_GROUP
 from core.audit import record_text, require_perm, require_text, save_audited
 from core.dates import today
+from core.text import mentions
 from notifications.services import notification_enqueue
 
 from ..models import (
@@ -160,7 +161,8 @@ def escalation_publication_record(
     link: str = "",
 ) -> Publication:
     """Record a publication of an approved publicity escalation. Publications are shown on the public page, so
-    they must not carry the consumer's name or phone."""
+    they must not carry the consumer's name, phone or ID number, however written (core.text.mentions: spaces,
+    dashes, full-width digits)."""
     require_perm(actor, "cases.mediate_case")
     with transaction.atomic():
         escalation = _approved(case_id, escalation_id, Escalation.Kind.PUBLICITY)
@@ -169,7 +171,7 @@ def escalation_publication_record(
         consumer = escalation.case.consumer
         public_text = " ".join([outlet, title, summary, link])
         for value in (consumer.name, consumer.phone, consumer.id_number):
-            if value and value.strip() and value.strip() in public_text:
+            if mentions(public_text, value):
                 raise ValidationError(
                     _("The publication is public: remove the consumer's personal data (name, phone, ID number).")
                 )

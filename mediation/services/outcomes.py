@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import deadlines, transitions
-from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy, remedy_zh
+from cases.choices import MONEY_REMEDIES, PUNITIVE_REMEDIES, DisputeChannel, Remedy, remedy_zh
 from cases.delivery import case_notify
 from cases.documents import document_issue
 from cases.models import Delivery, Document, DocumentKind
 from core import dates
 from core.association import association
 from core.audit import record_text, require_text, save_audited
-from core.dates import cn_date
+from core.dates import cn_date, today
 from core.money import amount_in_figures, amount_in_words
 
 from ..models import AppraisalRequest, RemedyLine
@@ -55,10 +55,14 @@ def outcome_resolve(
     mediation took place. Returns the issued document.
     """
     lines = _remedy_lines(remedies)
+    # 加倍赔偿 apart: the punitive lines' sum (None when the agreement has none), a part of the money recovered.
+    punitive = [line.amount or Decimal("0") for line in lines if line.kind in PUNITIVE_REMEDIES]
+    punitive_damages = sum(punitive, Decimal("0")) if punitive else None
     terms = terms.strip() or _terms_from(lines)
     with transaction.atomic():
         case = transitions.resolve(
             case_id=case_id, actor=actor, terms=terms, money_recovered=recovered_value(lines),
+            punitive_damages=punitive_damages,
             performance_due_on=performance_due_on or deadlines.performance_due(dates.today()).on,
             performance_manner=performance_manner.strip() or _manner_of(lines),
         )
@@ -157,6 +161,8 @@ def _issue_agreement(case, lines, actor):
         ("商品或服务", case.product),
         ("履行期限", f"{cn_date(case.performance_due_on)}前"),
     ]
+    if case.punitive_damages:
+        fields.append(("其中加倍赔偿", f"{amount_in_words(case.punitive_damages)}（{amount_in_figures(case.punitive_damages)}）"))
     return document_issue(case=case, kind=DocumentKind.AGREEMENT, text=text, fields=fields, actor=actor)
 
 
@@ -191,7 +197,17 @@ def outcome_terminate(
     """Terminate mediation with a ground and the advised channel, and issue the 终止调解告知书 PDF. An appraisal
     still open (e.g. the parties could not agree on the body or the fee, ground T04) is recorded as abandoned."""
     require_text(explanation, _("Explain the termination to the parties."))
+    if channel == DisputeChannel.ASSOCIATION_MEDIATION:
+        raise ValidationError(_("Advise a channel other than this association's own mediation."))
     with transaction.atomic():
+        if ground is not None:
+            locked = transitions.lock_case(case_id)
+            appraisal_open = AppraisalRequest.objects.filter(
+                case_id=case_id, status=AppraisalRequest.Status.OPEN
+            ).exists()
+            refusal = ground.refusal(locked, today=today(), appraisal_open=appraisal_open)
+            if refusal:
+                raise ValidationError(refusal, code="ground_check")
         case = transitions.terminate(
             case_id=case_id, actor=actor, ground=ground, channel=channel, explanation=explanation
         )
@@ -227,6 +243,10 @@ def _issue_termination_notice(case, actor):
         ("终止理由", case.termination_ground.label_zh),
         ("建议途径", channel_label),
     ]
+    if case.mediation_due_on and case.rule_set_id:
+        with translation.override("zh-hans"):
+            basis = deadlines.citations(case)["mediation_due_on"]
+        fields.insert(-2, ("调解期限", f"{cn_date(case.mediation_due_on)}（依据：{basis}）"))
     document = document_issue(case=case, kind=DocumentKind.TERMINATION_NOTICE, text=text, fields=fields, actor=actor)
     case_notify(case=case, step="terminated", document=document, parties=BOTH, actor=actor)
     return document

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import deadlines, transitions
-from cases.choices import MONEY_REMEDIES, CaseState, Remedy, remedy_zh
+from cases.choices import MONEY_REMEDIES, CaseState, PeriodKind, Remedy, remedy_zh
 from cases.delivery import case_notify, sheet_delivered, staff_phone
 from cases.documents import document_issue, plain_text
 from cases.models import Business, Case, DocumentKind, Evidence
@@ -59,7 +59,8 @@ def transfer_sheet_issue(*, case: Case, actor) -> TransferSheet:
     now = timezone.now()
     # The case keeps the business's answer date (the ladder and the urging notices key on it); the sheet tells it.
     answer = deadlines.business_answer_due(
-        timezone.localdate(case.transferred_at or now), deadlines.pauses_of(case), filed_on=case.filed_on
+        timezone.localdate(case.transferred_at or now), deadlines.pauses_of(case), filed_on=case.filed_on,
+        rules=deadlines.rules_for(case),
     )
     case_answer_due_set(case=case, actor=actor, answer_due_on=answer.on)
     sheet = TransferSheet(
@@ -105,7 +106,11 @@ def transfer_sheet_fields(*, sheet: TransferSheet, case: Case, provisional: bool
         ("诉求类型", remedy_zh(case.demand_type)),
         ("诉求金额", amount_in_figures(case.amount_claimed) if case.amount_claimed is not None else "—"),
         ("立案日期", cn_date(case.filed_on) if case.filed_on else "—"),
-        ("答复期限", f"{cn_date(sheet.answer_by)}前" + (PROVISIONAL_NOTE if provisional else "")),
+        (
+            "答复期限",
+            f"{cn_date(sheet.answer_by)}前" + (PROVISIONAL_NOTE if provisional else "")
+            + f"（依据：{deadlines.rules_for(case).citation(PeriodKind.ANSWER)}）",
+        ),
         ("承办人", f"{mediator}（{contact}）"),
     ]
 
@@ -192,6 +197,7 @@ def _dispatch(sheet, *, actor, kind, to_address, note=""):
         to_address=to_address,
         about=sheet,
         dedupe_key=f"transfer-sheet-dispatch:{dispatch.pk}",
+        secret_keys=("link",),
         context={
             "number": sheet.number,
             "business": sheet.business.name,
@@ -359,7 +365,7 @@ def sheet_message_add(*, sheet_id: int, actor, body: str) -> SheetMessage:
                 save_audited(sheet, actor, update_fields=["contact_user"])
             notification_enqueue(
                 channel="email", template="mediation/association_message", to_address=sheet.business.email,
-                about=sheet, dedupe_key=f"sheet-message:{message.pk}:email",
+                about=sheet, dedupe_key=f"sheet-message:{message.pk}:email", secret_keys=("link",),
                 context={
                     **context,
                     "association": settings.ASSOCIATION_NAME,

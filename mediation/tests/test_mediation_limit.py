@@ -111,6 +111,6 @@ def test_the_case_list_filter_and_the_terminate_suggestion(client, make_case, me
     page = client.get(reverse("admin:cases_case_changelist"), {"mediation_limit": "reached"}).content.decode()
     assert case.number in page and fresh.number not in page
     form = client.get(reverse("admin:cases_case_act", args=[case.pk, "terminate"])).context["form"]
-    assert form.fields["ground"].initial == TerminationGround.objects.get(code="T03").pk
+    assert form.fields["ground"].initial == TerminationGround.objects.get(code="T13").pk
     form = client.get(reverse("admin:cases_case_act", args=[fresh.pk, "terminate"])).context["form"]
     assert form.fields["ground"].initial is None

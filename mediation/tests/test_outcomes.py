@@ -1,6 +1,7 @@
 """Outcomes: the agreement's remedy lines and money recovered, the 调解协议书 and 终止调解告知书 PDFs (text read back
 with pypdf), frozen once issued, and the richer case-page forms."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -148,3 +149,46 @@ def test_terminate_form_suggests_t04_during_appraisal(client, make_case, mediato
     })
     assert response.status_code == 302
     assert CaseDocument.objects.get(case=case, kind__in=["agreement", "termination"]).kind == "termination"
+
+
+# --- termination grounds checked against the case (issue 11) -------------------------------------------------
+
+
+def _terminate(case, mediator, code, channel="court"):
+    return outcome_terminate(
+        case_id=case.pk, actor=mediator, ground=TerminationGround.objects.get(code=code), channel=channel,
+        explanation="无法继续调解",
+    )
+
+
+def test_t13_is_refused_before_the_mediation_limit_and_nothing_is_saved(make_case, mediator):
+    case = make_case("mediating")  # filed 2026-06-15: 45 working days -> the limit lies in August
+    with pytest.raises(ValidationError, match="理由T13须在调解期限届满后适用"):
+        _terminate(case, mediator, "T13")
+    case.refresh_from_db()
+    assert case.state == "mediating" and not case.documents.filter(kind="termination").exists()
+
+
+def test_t13_is_accepted_past_the_limit(make_case, mediator, time_machine):
+    case = make_case("mediating")
+    time_machine.move_to(case.mediation_due_on + timedelta(days=1))
+    _terminate(case, mediator, "T13")
+    assert Case.objects.get(pk=case.pk).termination_ground.code == "T13"
+
+
+def test_t04_only_with_an_appraisal_in_dispute(make_case, mediator):
+    case = make_case("mediating")
+    with pytest.raises(ValidationError, match="本案没有进行中的鉴定"):
+        _terminate(case, mediator, "T04")
+    in_appraisal = make_case("appraisal")
+    _terminate(in_appraisal, mediator, "T04")
+    assert Case.objects.get(pk=in_appraisal.pk).state == "terminated"
+
+
+def test_an_old_ground_and_the_association_s_own_channel_are_refused(make_case, mediator):
+    case = make_case("mediating")
+    with pytest.raises(ValidationError, match="已停用"):
+        _terminate(case, mediator, "T06")
+    with pytest.raises(ValidationError, match="请建议本会调解以外的其他途径"):
+        _terminate(case, mediator, "T16", channel="association")
+    _terminate(case, mediator, "T16", channel="administrative")

@@ -134,7 +134,7 @@ def test_a_mediator_alone_takes_an_online_complaint_to_an_agreement(browser, liv
 
     settings.PUBLIC_BASE_URL = live_server.url
     case, _secret = complaint_submit_online(
-        consumer={"name": "吴刚", "phone": "13600136000"},
+        consumer={"name": "吴刚", "phone": "13600136000", "address": "示范市光明路2号"},
         business={"name": "示范眼镜店", "address": "示范市光明路1号"},
         product="近视眼镜", purchased_on="2026-04-01", amount_paid=Decimal("880.00"), category="household_appliances",
         nature="quality", facts="镜片一周内脱膜", demand_type="replacement", demand="更换镜片", amount_claimed=Decimal("880.00"),
@@ -172,6 +172,7 @@ def test_complaint_to_offer_accepted_in_a_browser(
             "id_consumer_name": "周丽",
             "id_consumer_phone": "13700137000",
             "id_consumer_id_number": "310101199202021234",
+            "id_consumer_address": "示范市人民路8号",
             "id_business_name": business.name,
             "id_business_address": business.address,
             "id_product": "智能手表",

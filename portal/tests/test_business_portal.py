@@ -48,15 +48,17 @@ def test_login_is_for_business_users_and_lands_on_the_list(client, make_sheet, b
     assert sheet.number in page and "双门冰箱" in page
 
 
-def test_login_is_rate_limited_per_username(client, business_user, settings):
-    settings.RATE_PORTAL_LOGIN_USERNAME = "3/15m"
-    for _ in range(3):
+def test_login_locks_out_the_account_at_this_address_after_failures(client, business_user, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(2):
         assert (
             client.post(
                 reverse("portal:login"), {"username": business_user.username, "password": "x"}
             ).status_code
             == 200
         )
+    wrong = client.post(reverse("portal:login"), {"username": business_user.username, "password": "x"})
+    assert wrong.status_code == 429 and "15" in wrong.content.decode()
     good = {"username": business_user.username, "password": "pw-for-tests-123"}
     assert client.post(reverse("portal:login"), good).status_code == 429
     assert "_auth_user_id" not in client.session

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Business, Case, Evidence, RejectionGround
 from cases.users import get_system_user
-from conftest import PNG
+from conftest import PDF_BYTES, PNG
 from mediation.models import FollowUp
 from mediation.services import transfers
 from notifications.models import Notification
@@ -62,7 +62,7 @@ def _receipt(client):
 
 
 def test_an_online_complaint_becomes_a_submitted_case_with_a_receipt(client):
-    evidence = [SimpleUploadedFile("发票.png", PNG), SimpleUploadedFile("说明书.pdf", b"%PDF-1.4\n%%EOF\n")]
+    evidence = [SimpleUploadedFile("发票.png", PNG), SimpleUploadedFile("说明书.pdf", PDF_BYTES)]
     response = client.post(reverse("public:complaint"), _complaint(evidence=evidence))
     assert response.status_code == 302 and response["Location"] == reverse("public:receipt")
     case = Case.objects.get()
@@ -247,7 +247,7 @@ def test_a_rejected_complaint_shows_the_notice(client, mediator):
     case_services.case_reject(
         case_id=case.pk,
         actor=mediator,
-        grounds=[RejectionGround.objects.first()],
+        grounds=[RejectionGround.objects.filter(is_active=True).first()],
         explanation="未先与经营者协商",
     )
     _track(client, number, secret)

@@ -5,8 +5,6 @@ business is "not found", exactly like a sheet that does not exist) and writes on
 which check membership again.
 """
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import LoginView
@@ -41,14 +39,16 @@ class PortalLoginView(LoginView):
     redirect_authenticated_user = False
 
     def post(self, request, *args, **kwargs):
-        username = (request.POST.get("username") or "").strip().lower()
-        by_ip = ratelimits.hit(request, "portal_login_ip")
-        by_name = ratelimits.hit(
-            request, "portal_login_username", value=hashlib.sha256(username.encode()).hexdigest()
-        )
-        if by_ip or by_name:
-            return render(request, "portal/rate_limited.html", status=429)
+        """Only failures count: per account and IP address (django-axes, portal.lockout) and per IP address
+        whatever the account (RATE_PORTAL_LOGIN_IP, against password spraying). A success is never counted."""
+        if wait := ratelimits.exhausted(request, "portal_login_ip"):
+            return ratelimits.limited_response(request, wait)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("__all__", "invalid_login"):
+            ratelimits.hit(self.request, "portal_login_ip")
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

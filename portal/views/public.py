@@ -5,6 +5,7 @@ Access to a case is a grant kept in the consumer's session after the tracking nu
 receipt's secret or an SMS code; the case's id never appears in an address, so there is nothing to tamper with.
 """
 
+import secrets
 import time
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from cases.choices import CaseState, PauseKind
 from cases.documents import pdf_response
 from cases.models import CONSUMER_KINDS, Case, DocumentKind
 from cases.services import case_supplement_upload
+from core.clientip import client_ip
 from mediation.services.follow_up import consumer_rate
 from mediation.services.performance import agreement_performance_confirm
 from mediation.services.transfers import consumer_offer_respond
@@ -45,8 +47,8 @@ CODE_KEY = "tracking_code"
 GRANT_SECONDS = 30 * 60
 
 
-def _rate_limited(request):
-    return render(request, "portal/rate_limited.html", status=429)
+def _rate_limited(request, seconds=0):
+    return ratelimits.limited_response(request, seconds)
 
 
 # --- filing ---------------------------------------------------------------------------------------------
@@ -56,8 +58,8 @@ def _rate_limited(request):
 def complaint_new(request):
     if request.method == "GET":
         return render(request, "portal/public/complaint_form.html", {"form": ComplaintForm()})
-    if ratelimits.exhausted(request, "complaint_ip"):
-        return _rate_limited(request)
+    if wait := ratelimits.exhausted(request, "complaint_ip"):
+        return _rate_limited(request, wait)
     form = ComplaintForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -95,12 +97,20 @@ def _grant(request, case):
     request.session[GRANT_KEY] = {"case": case.pk, "until": time.time() + GRANT_SECONDS}
 
 
-def _granted_case(request):
+def granted_case_id(request) -> int | None:
+    """The case the consumer's unexpired tracking grant opens, else None."""
     grant = request.session.get(GRANT_KEY)
     if not grant or grant.get("until", 0) < time.time():
         request.session.pop(GRANT_KEY, None)
         return None
-    return Case.objects.select_related("consumer", "business", "mediator").filter(pk=grant["case"]).first()
+    return grant["case"]
+
+
+def _granted_case(request):
+    case_id = granted_case_id(request)
+    if case_id is None:
+        return None
+    return Case.objects.select_related("consumer", "business", "mediator").filter(pk=case_id).first()
 
 
 def _tracking_forms(secret_form=None, phone_form=None):
@@ -119,8 +129,11 @@ def track(request):
         TrackSecretForm(request.POST, prefix="s") if by_secret else TrackPhoneForm(request.POST, prefix="p")
     )
     number = tracking.normalize_number(request.POST.get("s-number" if by_secret else "p-number", ""))
-    if ratelimits.hit(request, "tracking_ip") or ratelimits.hit(request, "tracking_number", value=number):
-        return _rate_limited(request)
+    wait = ratelimits.hit(request, "tracking_ip") or ratelimits.hit(
+        request, "tracking_number", value=f"{number}|{client_ip(request)}"
+    )
+    if wait:
+        return _rate_limited(request, wait)
     if form.is_valid():
         case = tracking.find_case(form.cleaned_data["number"])
         if by_secret:
@@ -138,14 +151,14 @@ def _send_code(request, case, phone, number):
     """Send a code to the case's phone if the phone given is that phone. The answer is the same either way, so
     the form tells nobody whether a number and a phone belong together."""
     matched = tracking.phone_matches(case, phone)
-    if matched and ratelimits.hit(request, "tracking_sms", value=number):
-        return _rate_limited(request)
+    if matched and (wait := ratelimits.hit(request, "tracking_sms", value=number)):
+        return _rate_limited(request, wait)
     code = tracking.new_code()
     request.session[CODE_KEY] = {
+        "id": secrets.token_hex(16),
         "case": case.pk if matched else None,
         "hmac": tracking.code_hmac(code),
         "until": time.time() + tracking.CODE_TTL_SECONDS,
-        "tries": 0,
     }
     if matched:
         notification_enqueue(
@@ -153,6 +166,7 @@ def _send_code(request, case, phone, number):
             template="portal/tracking_code",
             to_address=case.consumer.phone,
             about=case,
+            secret_keys=("code",),
             context={
                 "code": code,
                 "association": settings.ASSOCIATION_NAME,
@@ -171,20 +185,25 @@ def track_code(request):
         return redirect("public:track")
     form = TrackCodeForm(request.POST or None)
     if request.method == "POST":
-        if ratelimits.hit(request, "tracking_ip"):
-            return _rate_limited(request)
+        if wait := ratelimits.hit(request, "tracking_ip"):
+            return _rate_limited(request, wait)
         if form.is_valid():
-            pending["tries"] += 1
-            request.session[CODE_KEY] = pending
+            # The try is counted in the cache before the code is compared: of requests sent at once, only the
+            # first CODE_MAX_TRIES are ever evaluated (a count kept in the session would be overwritten).
+            attempt = tracking.code_try(pending.get("id") or pending["hmac"])
+            if attempt > tracking.CODE_MAX_TRIES:
+                request.session.pop(CODE_KEY, None)
+                messages.error(request, _("Too many wrong codes. Ask for a new one."))
+                return redirect("public:track")
             ok = pending["case"] is not None and tracking.secret_compare(
                 pending["hmac"], tracking.code_hmac(form.cleaned_data["code"])
             )
             if ok:
-                request.session.pop(CODE_KEY)
+                request.session.pop(CODE_KEY, None)
                 _grant(request, Case(pk=pending["case"]))
                 return redirect("public:status")
-            if pending["tries"] >= tracking.CODE_MAX_TRIES:
-                request.session.pop(CODE_KEY)
+            if attempt >= tracking.CODE_MAX_TRIES:
+                request.session.pop(CODE_KEY, None)
                 messages.error(request, _("Too many wrong codes. Ask for a new one."))
                 return redirect("public:track")
             form.add_error("code", _("The code is not right."))

@@ -11,8 +11,6 @@ FILED = date(2026, 3, 2)  # a Monday; handling due Tue 2026-03-17, all inside th
 
 @pytest.fixture(autouse=True)
 def ladder_defaults(settings):
-    settings.CASE_HANDLING_DAYS = 15
-    settings.CASE_HANDLING_IN_WORKING_DAYS = False
     settings.CASE_REMIND_BUSINESS_DAYS_BEFORE = 3
     settings.CASE_SECOND_URGE_AFTER_DAYS = 5
     settings.CASE_ESCALATION_AFTER_DAYS = 10

@@ -90,7 +90,7 @@ def fixture_cases(regions, mediator, other_mediator):
     FollowUp.objects.create(case=c[1], channel="phone", satisfaction=5)
     FollowUp.objects.create(case=c[2], channel="online", satisfaction=3)
     FollowUp.objects.create(case=c[3], channel="none")
-    ar07, ap03 = RejectionGround.objects.get(code="AR07"), RejectionGround.objects.get(code="AP03")
+    ar07, ap03 = RejectionGround.objects.get(code="AR17"), RejectionGround.objects.get(code="AP03")
     CaseRejectionGround.objects.create(case=c[4], ground=ar07)
     CaseRejectionGround.objects.create(case=c[4], ground=ap03)
     CaseRejectionGround.objects.create(case=c[5], ground=ar07)
@@ -134,7 +134,7 @@ def test_all_regions_add_the_other_regions_cases(fixture_cases):
 
 def test_rejections_by_ground(fixture_cases, regions):
     rows = statistics(Period(*Q1, regions[0]), today=TODAY).rejected_by_ground
-    assert [(r["ground__code"], r["count"]) for r in rows] == [("AR07", 2), ("AP03", 1)]
+    assert [(r["ground__code"], r["count"]) for r in rows] == [("AR17", 2), ("AP03", 1)]
 
 
 def test_breakdowns(fixture_cases, regions, mediator, other_mediator):
@@ -239,10 +239,10 @@ def test_table_export_xlsx_and_csv_read_back(client, supervisor, fixture_cases, 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    values = {r[0]: r[1] for r in rows[2:17]}  # the summary section: label → value
+    values = {r[0]: r[1] for r in rows[2:19]}  # the summary section: label → value
     assert list(values.values())[:10] == [10, 2, 7, 2, 1, 1, 3, 3, 2, 2]
-    assert list(values.values())[10:] == [300.5, 28.6, 60, 50, 4]
-    assert ["AR07", RejectionGround.objects.get(code="AR07").label_zh, 2] in [r[:3] for r in rows]
+    assert list(values.values())[10:] == [300.5, 0, 0, 28.6, 60, 50, 4]  # no punitive damages in this fixture
+    assert ["AR17", RejectionGround.objects.get(code="AR17").label_zh, 2] in [r[:3] for r in rows]
     assert any(r[0] == "一号商场" and r[1] == 10 for r in rows)
     assert any(r[0] == "2026-02" and r[1:6] == [4, 2, 0, 1, 0] for r in rows)
 
@@ -250,7 +250,7 @@ def test_table_export_xlsx_and_csv_read_back(client, supervisor, fixture_cases, 
     text = response.content.decode("utf-8-sig")
     csv_rows = list(csv.reader(io.StringIO(text)))
     assert [r[1] for r in csv_rows[2:12]] == ["10", "2", "7", "2", "1", "1", "3", "3", "2", "2"]
-    assert ["AR07", RejectionGround.objects.get(code="AR07").label_zh, "2"] in csv_rows
+    assert ["AR17", RejectionGround.objects.get(code="AR17").label_zh, "2"] in csv_rows
 
 
 def test_case_list_exports_read_back(client, supervisor, fixture_cases, regions, time_machine):

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import StaffProfile
 from cases import services as cases
-from cases.models import Business, Case, Region, RejectionGround, TerminationGround
+from cases.models import Business, Case, ConsentMethod, Region, RejectionGround, RuleSet, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
 from mediation.models import AppraisalBody, Escalation
 from mediation.services import appraisal, escalation, follow_up, outcomes, performance, transfers
@@ -67,7 +67,7 @@ COMPLAINTS = [
     (3, "cosmetics", "safety", "面部护理服务", "880.00", "做完面部护理后皮肤红肿过敏，就医花费600元。", "compensation", "要求赔偿医疗费并退还服务费。"),
     (4, "education", "contract", "英语培训课程", "12800.00", "课程未上完机构更换授课老师且质量下降，要求退课被拒。", "refund", "要求按剩余课时退费。"),
     (4, "education", "false_advertising", "考研辅导班", "9800.00", "宣称“不过全额退款”，考试未通过后拒绝退款。", "refund", "要求按承诺全额退款。"),
-    (5, "food", "quality", "冷冻水饺", "45.80", "购买的水饺已过保质期仍在销售。", "compensation", "要求按食品安全法退一赔十。"),
+    (5, "food", "quality", "冷冻水饺", "45.80", "购买的水饺已过保质期仍在销售。", "punitive_148", "要求退还货款并按食品安全法第一百四十八条支付赔偿金。"),
     (5, "food", "measurement", "散装大米", "120.00", "称重缺斤短两，10斤实际只有9斤。", "refund", "要求补足分量或退款。"),
     (6, "travel", "contract", "云南六日游", "6800.00", "行程中擅自增加购物点，减少景点。", "compensation", "要求赔偿未游览景点的费用。"),
     (6, "travel", "after_sales", "机票代订服务", "2350.00", "航班取消后旅行社拒绝办理退票。", "refund", "要求全额退票款。"),
@@ -108,7 +108,13 @@ PLANS = [
     ("closed_lapsed", 90, 1),  # resolved; nobody rated: the follow-up sweep closed it
     ("appraisal_resolved", 55, 2),  # appraisal concluded, then agreement
     ("mediation_limit", 85, 5),  # mediated past the limit without agreement
+    ("punitive_resolved", 35, 10),  # expired food: refund and 1,000 元 under 食品安全法 art. 148 (加倍赔偿)
+    ("extended_by_consent", 75, 14),  # 上海 art. 56: both parties consented to 30 more days of mediation
+    ("agent_filed", 6, 9),  # filed online by the consumer's agent with a 授权委托书, with a 举报 referred on
 ]
+# The rules the demo association follows (README, "Rule sets"): its businesses are in 上海 (credit codes 9131…,
+# 021 numbers), so the 上海市消费者权益保护条例 with its 60 days + 30 by consent.
+DEMO_RULE_SET = "shanghai-2014"
 
 
 def _demo_photo(name):
@@ -134,6 +140,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo cases exist already; users ensured.")
         else:
             with transaction.atomic():
+                self._follow_rules(users["zhuguan"])
                 counts = Demo(users).run()
             self.stdout.write(self.style.SUCCESS(f"Created {len(PLANS)} demo cases: {counts}."))
         self._print_logins()
@@ -151,6 +158,18 @@ class Command(BaseCommand):
             StaffProfile.objects.update_or_create(user=user, defaults={"display_name": real_name, "phone": phone})
             users[username] = user
         return users
+
+    @staticmethod
+    def _follow_rules(supervisor):
+        """What a supervisor does in the admin (Rule sets) before the first case: the association follows the 上海
+        rule set; the national 暂行办法 row stays, switched off, for the record."""
+        for rules in RuleSet.objects.filter(region__isnull=True):
+            active = rules.code == DEMO_RULE_SET
+            if rules.is_active != active:
+                rules.is_active = active
+                rules._history_user = supervisor
+                rules._change_reason = "示范：本会适用上海市消费者权益保护条例"
+                rules.save()
 
     def _print_logins(self):
         self.stdout.write("\nDemo logins (staff: http://127.0.0.1:8000/admin/, business: http://127.0.0.1:8000/portal/):")
@@ -290,7 +309,7 @@ class Demo:
 
     def story_rejected(self, complaint, person, mediator):
         case = yield 0, 9, lambda: self._register(complaint, person, mediator)
-        grounds = list(RejectionGround.objects.filter(code__in=["AR07", "AP03"]))
+        grounds = list(RejectionGround.objects.filter(code__in=["AR17", "AP03"]))
         yield 2, 14, lambda: cases.case_reject(
             case_id=case.pk, actor=mediator, grounds=grounds,
             explanation="经核实，消费者尚未与经营者协商，且商品已过保修期。",
@@ -448,6 +467,60 @@ class Demo:
         yield from self._answer(case, 5, kind="dispute", explanation="保养价格已在店内公示。")
         yield 6, 10, lambda: cases.case_start_mediation(case_id=case.pk, actor=mediator, reason="双方各执一词，组织调解。")
 
+    def story_punitive_resolved(self, complaint, person, mediator):
+        case = yield 0, 9, lambda: self._register(complaint, person, mediator)
+        yield from self._accept_and_transfer(case, mediator)
+        yield from self._answer(case, 4, kind="dispute", explanation="水饺系供应商配送，本店不知情，仅同意退货。")
+        yield 5, 10, lambda: cases.case_start_mediation(
+            case_id=case.pk, actor=mediator, reason="经营者只同意退货，消费者依食品安全法主张赔偿，组织调解。"
+        )
+        yield 9, 15, lambda: outcomes.outcome_resolve(
+            case_id=case.pk, actor=mediator,
+            remedies=[{"kind": "refund", "amount": Decimal("45.80"), "description": "退还货款"},
+                      {"kind": "punitive_148", "amount": Decimal("1000.00"),
+                       "description": "价款十倍不足一千元，按一千元赔偿"}],
+            terms="经营者退还货款45.80元，并依《食品安全法》第一百四十八条支付赔偿金1000元。",
+        )
+
+    def story_extended_by_consent(self, complaint, person, mediator):
+        case = yield 0, 9, lambda: self._register(complaint, person, mediator)
+        yield from self._accept_and_transfer(case, mediator)
+        yield from self._answer(case, 5, kind="dispute", explanation="墙面开裂系房屋结构沉降所致，非施工质量问题。")
+        yield 6, 10, lambda: cases.case_start_mediation(
+            case_id=case.pk, actor=mediator, reason="双方对开裂原因各执一词，组织现场调解。"
+        )
+        yield 56, 16, lambda: cases.case_mediation_extend(
+            case_id=case.pk, actor=mediator,
+            consumer_consent_on=timezone.localdate() - timedelta(days=1), consumer_consent_method=ConsentMethod.SIGNED,
+            business_consent_on=timezone.localdate(), business_consent_method=ConsentMethod.PHONE,
+            note="第三次调解后双方均同意继续调解，约定由施工方出具返工方案。",
+        )
+
+    def story_agent_filed(self, complaint, person, mediator):
+        def file_by_agent():
+            business_index, category, nature, product, amount, facts, demand_type, demand = complaint
+            business = self.businesses[business_index]
+            case, _secret = complaint_submit_online(
+                consumer={"name": person[0], "phone": person[1], "address": "示范市幸福路9号"},
+                business={"name": business.name, "address": business.address},
+                agent={"name": f"{person[0][0]}建国", "id_number": "310101196805051234", "phone": "13900009999",
+                       "relationship": "父亲",
+                       "power_of_attorney": _power_of_attorney(person[0], f"{person[0][0]}建国")},
+                report_text="该机构在招生宣传中承诺“不过全额退款”，涉嫌虚假宣传，请求市场监管部门查处。",
+                product=product, purchased_on=timezone.localdate() - timedelta(days=40), amount_paid=Decimal(amount),
+                nature=nature, category=category, facts=facts, demand_type=demand_type, demand=demand,
+                amount_claimed=Decimal(amount),
+            )
+            return case
+
+        case = yield 0, 21, file_by_agent
+        yield 1, 10, lambda: cases.case_claim(case_id=case.pk, actor=mediator)
+        yield 1, 11, lambda: cases.case_accept(case_id=case.pk, actor=mediator)
+        yield 1, 14, lambda: cases.case_report_refer(
+            case_id=case.pk, actor=mediator, regulator="示范市市场监督管理局（12315）",
+            note="举报部分与投诉分开处理，移送市场监管部门。",
+        )
+
     # --- set-up -----------------------------------------------------------------------------------------------
 
     def _businesses(self, portal_user):
@@ -481,3 +554,18 @@ class Demo:
             },
         )
         return body
+
+
+def _power_of_attorney(consumer: str, agent: str):
+    """The signed 授权委托书 the agent uploads (the demo's: typeset as a PDF, as a scan would be stored)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.pdf import PdfDocument, render_pdf
+
+    pdf = render_pdf(PdfDocument(
+        title="授权委托书",
+        fields=[("委托人", consumer), ("受托人", agent), ("委托事项", "代为向消费者协会投诉、参加调解、签收文书")],
+        body="委托人因消费争议，特委托上述受托人为代理人，代为办理投诉及调解事宜。",
+        signatures=["委托人（签字）", "受托人（签字）"], seal=False,
+    ))
+    return SimpleUploadedFile("授权委托书.pdf", pdf, content_type="application/pdf")
