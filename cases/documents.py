@@ -1,8 +1,8 @@
 """Issuing a document on a case: one service numbers it, lays it out (documents.pdf), stores its PDF and saves it
 audited. Every issued document (不予受理告知书, 转办单, 催办通知书, 调解协议书, 终止调解告知书) is a cases.Document.
 
-- `document_issue` issues one document inside the caller's transaction (numbered, text frozen); its PDF is
-  rendered and stored after the commit by a worker (cases.tasks.document_render), or on its first reading.
+- `document_issue` issues one document inside the caller's transaction, its PDF rendered and stored at once (the
+  stored file is what the checked file view serves).
 - `document_rows_issue` issues a batch in a fixed number of statements (the deadline sweep's urging notices): the
   numbers from one counter update, the documents and their history rows each in one INSERT. Their PDFs are
   rendered once, the first time one is read (`document_pdf`), from the same frozen parts and through the same
@@ -11,10 +11,8 @@ audited. Every issued document (不予受理告知书, 转办单, 催办通知�
 - `document_pdf` returns a document's PDF, storing it the first time if it was issued in a batch.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -33,7 +31,6 @@ from .models import Case, Document, DocumentKind
 from .numbering import next_number, next_numbers
 
 K = DocumentKind
-logger = logging.getLogger(__name__)
 
 # Where a kind needs signatures (暂行办法 art. 22: the agreement is signed or sealed by both parties and sealed by
 # the association; its mediator signs).
@@ -73,29 +70,10 @@ def document_issue(
         issued_at=issued_at,
         issued_on=issued_on,
     )
-    document = save_audited(
+    _store_pdf(document)
+    return save_audited(
         document, actor, reason=record_text(gettext_lazy("Document issued: %(n)s"), n=document.number)
     )
-    # Laid out after the commit, by a worker (ReportLab takes 50–150 ms a document; the action need not wait). A
-    # document read before that (or whose task was lost) is rendered on that first reading (document_pdf).
-    transaction.on_commit(partial(_render_later, document.pk))
-    return document
-
-
-def _render_later(document_id):
-    from .tasks import document_render as task
-
-    try:
-        task.delay(document_id)
-    except Exception:  # the broker is down: the first reading renders it
-        logger.warning("Document %s: rendering deferred to its first reading", document_id, exc_info=True)
-
-
-def document_render(*, document_id: int) -> None:
-    """Store the PDF of an issued document if it has none yet (the task queued on issue)."""
-    document = Document.objects.filter(pk=document_id).first()
-    if document is not None and not document.pdf:
-        document_pdf(document)
 
 
 def document_numbers(*, kind: str, year: int, count: int = 1) -> list[str]:
