@@ -11,7 +11,7 @@ message the outbox gives up on (notifications.signals.notification_gave_up) reac
 Each (case, step, party, method) is delivered once: calling again returns the rows made the first time.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -152,11 +152,15 @@ def _record(case, key, party, method, address, recipient, document, actor, **fie
         case=case, step=key, party=party, method=method, address=address, recipient=recipient, document=document,
         created_at=timezone.now(), **fields,
     )
-    return save_audited(
-        delivery, actor,
-        reason=record_text(gettext_lazy("Delivery: %(what)s by %(how)s"),
-                           what=document.number if document else key, how=delivery.get_method_display()),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent sweep may have recorded it first
+            return save_audited(
+                delivery, actor,
+                reason=record_text(gettext_lazy("Delivery: %(what)s by %(how)s"),
+                                   what=document.number if document else key, how=delivery.get_method_display()),
+            )
+    except IntegrityError:
+        return Delivery.objects.get(case=case, step=key, party=party, method=method)
 
 
 def _outbox(case, key, party, method, address, recipient, document, actor, *, template, message, url):

@@ -102,7 +102,8 @@ class Business(models.Model):
         _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=255)
-    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    # db_default: rows written by raw SQL (benchmarks, bulk inserts) need not name the column
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True, db_default="")
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -577,9 +578,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     # 履行: what the agreement says and whether it was carried out (mediation.services.performance).
     performance_due_on = models.DateField(_("performance due on"), null=True, blank=True)
-    performance_manner = models.CharField(_("manner of performance"), max_length=300, blank=True)
+    performance_manner = models.CharField(_("manner of performance"), max_length=300, blank=True, db_default="")
     performed_on = models.DateField(_("performed on"), null=True, blank=True)
-    performance_confirmed_by = models.CharField(_("performance confirmed by"), max_length=20, blank=True)
+    performance_confirmed_by = models.CharField(
+        _("performance confirmed by"), max_length=20, blank=True, db_default=""
+    )
     money_paid = models.DecimalField(
         _("money actually paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],
