@@ -24,7 +24,8 @@ COMPLAINT = dict(
 
 def _online(name, phone):
     return complaint_submit_online(
-        consumer={"name": name, "phone": phone}, business={"name": "示范小家电店", "address": "示范市光明路2号"},
+        consumer={"name": name, "phone": phone, "address": "示范市幸福路3号"},
+        business={"name": "示范小家电店", "address": "示范市光明路2号"},
         **COMPLAINT,
     )
 
