@@ -96,6 +96,10 @@ def _extendable(case, user):
     )
 
 
+def _no_agent_yet(case, user):
+    return case.is_open and not hasattr(case, "agent")
+
+
 def _report_part_to_refer(case, user):
     return bool(case.report_text.strip()) and case.report_referred_on is None
 
@@ -118,6 +122,10 @@ ACTIONS = [
     CaseAction(
         "supplement_received", _("Material received"), forms.SupplementReceivedForm,
         cases.case_supplement_received, permission="cases.screen_case", offered=_waiting_for_material,
+    ),
+    CaseAction(
+        "record_agent", _("Record the agent (委托代理人)"), forms.AgentForm, cases.case_agent_set,
+        permission="cases.screen_case", offered=_no_agent_yet,
     ),
     CaseAction(
         "refer_report", _("Refer the report (举报) to the regulator"), forms.ReportReferForm,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy
 from cases.models import ConsentMethod, RejectionGround, TerminationGround
 from cases.users import MEDIATOR_GROUP, SUPERVISOR_GROUP
+from cases.validators import validate_evidence_file
 from mediation.models import AppraisalBody, Escalation, GovernmentReport, Party
 
 
@@ -248,6 +249,20 @@ class TerminateForm(CaseForm, TerminateBaseForm):
         if ground is not None:
             self.fields["ground"].initial = ground.pk
             self.fields["channel"].initial = ground.advised_channel
+
+
+class AgentForm(forms.Form):
+    name = forms.CharField(label=_("agent's name"), max_length=100)
+    id_number = forms.CharField(label=_("agent's ID number"), max_length=30)
+    phone = forms.CharField(label=_("agent's phone"), max_length=30, required=False)
+    relationship = forms.CharField(label=_("relationship to the consumer"), max_length=100, required=False)
+    power_of_attorney = forms.FileField(
+        label=_("power of attorney (授权委托书)"), validators=[validate_evidence_file],
+        help_text=_("The signed original, scanned or photographed (PDF or image)."),
+    )
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)
 
 
 class ReportReferForm(forms.Form):

@@ -388,8 +388,9 @@ WITH ladder_step (ladder, kind, ord, days, gap) AS (
     ) r
 ), outbox AS (
     INSERT INTO notifications_notification (
-        channel, recipient_user_id, to_address, template, context, language, subject, body, content_type_id,
-        object_id, dedupe_key, status, attempts, last_error, transport_note, next_attempt_at, sent_at, created_at)
+        channel, recipient_user_id, to_address, template, context, language, subject, body, secret_keys,
+        content_type_id, object_id, dedupe_key, status, attempts, last_error, transport_note, next_attempt_at,
+        sent_at, created_at)
     SELECT m.channel, m.user_id, m.address, 'reminders/' || m.template,
            jsonb_build_object('case', x.case_label, 'product', p.product, 'business', x.business,
                               'deadline', m.deadline::text, 'days_left', m.deadline - %(today)s::date,
@@ -404,6 +405,7 @@ WITH ladder_step (ladder, kind, ord, days, gap) AS (
                   %(today)s::date - m.deadline, x.received_on, n.number, n.sent_to, n.text),
            format(t.body, x.case_label, p.product, x.business, m.deadline, m.deadline - %(today)s::date,
                   %(today)s::date - m.deadline, x.received_on, n.number, n.sent_to, n.text),
+           '[]'::jsonb,  -- reminders carry no secrets (notifications.services: secret_keys)
            %(case_type)s, m.case_id::text,
            'reminder:' || m.case_id || ':' || m.kind || ':' || m.deadline || ':'
                || coalesce('user:' || m.user_id, 'business'),

@@ -483,10 +483,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # A 举报 (report of a violation) filed with the complaint is a separate matter (暂行办法 art. 7): recorded apart
     # and referred to the regulator (cases.services.case_report_refer); the complaint goes its own way.
     report_text = models.TextField(
-        _("report (举报) filed with the complaint"), blank=True,
+        _("report (举报) filed with the complaint"), blank=True, default="", db_default="",
         help_text=_("A violation the consumer reports for the regulator to investigate; handled apart from the complaint."),
     )
-    report_referred_to = models.CharField(_("report referred to"), max_length=200, blank=True)
+    report_referred_to = models.CharField(
+        _("report referred to"), max_length=200, blank=True, default="", db_default=""
+    )
     report_referred_on = models.DateField(_("report referred on"), null=True, blank=True)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -523,8 +525,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     rule_set = models.ForeignKey(
         RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("rule set"),
     )
+    # db_default: rows inserted in bulk by SQL (benchmarks, core.bulk) get the value without naming the column.
     mediation_extended_days = models.PositiveSmallIntegerField(
-        _("mediation extended by consent (days)"), default=0,
+        _("mediation extended by consent (days)"), default=0, db_default=0,
         help_text=_("Set by the extension action only, with both parties' consent recorded (MediationExtension)."),
     )
     deadlines_provisional = models.BooleanField(

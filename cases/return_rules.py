@@ -10,6 +10,7 @@ number against a stored text it says so in ``checked``; the rule's content is as
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .choices import GOODS_CATEGORIES, Category
@@ -91,8 +92,8 @@ def rules_for_case(case, today: date) -> list[dict]:
             "until": until,
             "status": (
                 "" if until is None
-                else str(_("until %(day)s") % {"day": until}) if until >= today
-                else str(_("passed on %(day)s") % {"day": until})
+                else str(_("until %(day)s") % {"day": formats.localize(until)}) if until >= today
+                else str(_("passed on %(day)s") % {"day": formats.localize(until)})
             ),
         })
     return rows

@@ -94,6 +94,24 @@ def _agent_save(case, data: dict, actor) -> Agent:
     return save_audited(agent, actor, reason=record_text(gettext_lazy("Filed by an agent with a power of attorney")))
 
 
+def case_agent_set(
+    *, case_id: int, actor, name: str, id_number: str, power_of_attorney, phone: str = "", relationship: str = ""
+) -> Agent:
+    """Record the agent of a complaint already registered (e.g. the 授权委托书 arrived after a phone intake); the
+    acceptance check then asks for the agent's ID and the power of attorney (Case.missing_material)."""
+    require_perm(actor, "cases.screen_case")
+    with transaction.atomic():
+        case = transitions.lock_case(case_id)
+        if not case.is_open:
+            raise ValidationError(_("A finished case cannot be edited."))
+        if Agent.objects.filter(case=case).exists():
+            raise ValidationError(_("This complaint already has an agent."))
+        return _agent_save(case, {
+            "name": name, "id_number": id_number, "phone": phone, "relationship": relationship,
+            "power_of_attorney": power_of_attorney,
+        }, actor)
+
+
 def case_report_refer(*, case_id: int, actor, regulator: str, note: str = "") -> Case:
     """Refer the 举报 part of a complaint to the regulator (暂行办法 art. 7: complaint and report are handled
     apart); the complaint itself is unaffected."""

@@ -3,7 +3,7 @@ under one), and what the case page shows of them: each due date with its rule an
 consent."""
 
 from django.contrib import admin
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -83,7 +83,7 @@ def deadline_rules_html(case):
         return exc.messages[0]
     cited = deadlines.citations(case)
     rows = [
-        (PERIOD_LABELS[field], getattr(case, field) or "—", _period_text(rules, kind), cited[field])
+        (PERIOD_LABELS[field], formats.localize(getattr(case, field)), _period_text(rules, kind), cited[field])
         for field, kind in deadlines.FIELD_PERIODS.items()
         if getattr(case, field) is not None
     ]

@@ -36,7 +36,7 @@ def test_a_household_car_gets_the_三包_periods_from_its_purchase_date(make_cas
     assert set(rows) >= {"quality_return_7", "remote_no_reason_7", "car_7", "car_60", "car_two_repairs",
                          "car_30_days_repairs"}
     assert rows["car_7"]["until"] == date(2026, 5, 8) and "届满" in rows["car_7"]["status"]
-    assert rows["car_60"]["until"] == date(2026, 6, 30) and rows["car_60"]["status"] == "至2026-06-30"
+    assert rows["car_60"]["until"] == date(2026, 6, 30) and rows["car_60"]["status"] == "至2026年6月30日"
     assert "30日" in rows["car_30_days_repairs"]["rule"].rule_zh
     assert "2次" in rows["car_two_repairs"]["rule"].rule_zh
 

@@ -105,3 +105,19 @@ def test_the_referral_is_an_action_on_the_case_page(make_case, mediator, client)
     case.refresh_from_db()
     assert case.report_referred_on is not None
     assert "refer_report" not in [a.name for a in available_actions(case, mediator)]
+
+
+def test_an_agent_recorded_after_intake_through_the_case_page(make_case, mediator, client):
+    from backoffice.actions import available_actions
+
+    case = make_case()
+    assert "record_agent" in [a.name for a in available_actions(case, mediator)]
+    client.force_login(mediator)
+    url = reverse("admin:cases_case_act", args=[case.pk, "record_agent"])
+    refused = client.post(url, {"name": "钱律师", "id_number": "110101198001011234"})
+    assert refused.status_code == 200 and not Agent.objects.exists()
+    done = client.post(url, {"name": "钱律师", "id_number": "110101198001011234", "power_of_attorney": _poa()})
+    assert done.status_code == 302
+    assert Case.objects.get(pk=case.pk).agent.name == "钱律师"
+    with pytest.raises(ValidationError, match="已有委托代理人"):
+        services.case_agent_set(case_id=case.pk, actor=mediator, name="x", id_number="y", power_of_attorney=_poa())
