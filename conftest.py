@@ -118,7 +118,7 @@ def run_step(name, case_id, actor):
         ),
         "resolve": lambda: outcomes.outcome_resolve(
             case_id=case_id, actor=actor, remedies=[{"kind": "replacement", "amount": Decimal("4299.00")}],
-            terms="更换新机", money_recovered=Decimal("4299.00"),
+            terms="更换新机",
         ),
         "terminate": lambda: outcomes.outcome_terminate(
             case_id=case_id, actor=actor, ground=TerminationGround.objects.get(code="T01"), channel="court",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import services as cases
 from cases.choices import MEDIATION_LIMIT_STATES, CaseState, PauseKind
 from mediation.models import Escalation, FollowUp, GovernmentReport
-from mediation.services import appraisal, escalation, follow_up, outcomes, transfers
+from mediation.services import appraisal, escalation, follow_up, outcomes, performance, transfers
 
 from . import forms
 
@@ -61,6 +61,10 @@ def _has_open_sheet(case, user):
 
 def _finished_without_follow_up(case, user):
     return case.state in follow_up.RATABLE_STATES and not FollowUp.objects.filter(case=case).exists()
+
+
+def _performance_open(case, user):
+    return case.state == CaseState.RESOLVED and case.performance_due_on is not None and case.performed_on is None
 
 
 def _escalatable(case, user):
@@ -174,6 +178,14 @@ ACTIONS = [
     CaseAction(
         "follow_up_phone", _("Record phone follow-up"), forms.PhoneFollowUpForm, follow_up.follow_up_by_phone,
         permission="cases.mediate_case", offered=_finished_without_follow_up,
+    ),
+    CaseAction(
+        "confirm_performance", _("Record performance of the agreement"), forms.PerformanceForm,
+        performance.agreement_performance_confirm, permission="cases.mediate_case", offered=_performance_open,
+    ),
+    CaseAction(
+        "not_performed", _("Agreement not performed: reopen or close"), forms.NotPerformedForm,
+        performance.agreement_not_performed, "danger", permission="cases.mediate_case", offered=_performance_open,
     ),
     CaseAction("close", _("Close"), forms.CloseForm, cases.case_close, transition="close"),
     # escalation and publicity

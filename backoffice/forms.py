@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people import display_name
-from cases.choices import DisputeChannel, Remedy
+from cases.choices import MONEY_REMEDIES, DisputeChannel, Remedy
 from cases.models import ConsentMethod, GroundSource, RejectionGround, TerminationGround
 from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
 from cases.validators import validate_evidence_file
@@ -221,9 +221,13 @@ class ResolveForm(CaseForm):
         label=_("Agreement terms"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         help_text=_("Leave empty to write them from the remedies."),
     )
-    money_recovered = forms.DecimalField(
-        label=_("Money recovered for the consumer (yuan)"), required=False,
-        help_text=_("Leave empty to use the sum of the amounts."), **MONEY,
+    performance_due_on = forms.DateField(
+        label=_("Performance due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date by which the business carries the agreement out; empty: the default period."),
+    )
+    performance_manner = forms.CharField(
+        label=_("Manner of performance"), required=False, max_length=300,
+        help_text=_("E.g. bank transfer, refund to the original payment, delivery to the consumer's home."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -231,13 +235,17 @@ class ResolveForm(CaseForm):
         for kind, label in Remedy.choices:
             if kind != Remedy.APOLOGY:
                 self.fields[f"{kind}_amount"] = forms.DecimalField(
-                    label=_("%(remedy)s: amount (yuan)") % {"remedy": label}, required=False, **MONEY
+                    label=_("%(remedy)s: amount (yuan)") % {"remedy": label}, required=False,
+                    help_text=None if kind in MONEY_REMEDIES else _("The agreed value of the goods or service."),
+                    **MONEY,
                 )
             self.fields[f"{kind}_details"] = forms.CharField(
                 label=_("%(remedy)s: details") % {"remedy": label}, required=False, max_length=500
             )
-        # Remedies first, then the terms and the money recovered.
-        self.order_fields([name for name in self.fields if name not in ("terms", "money_recovered")])
+        # Remedies first, then the terms and the performance.
+        self.order_fields(
+            [name for name in self.fields if name not in ("terms", "performance_due_on", "performance_manner")]
+        )
 
     def remedies(self):
         data = self.cleaned_data
@@ -258,7 +266,8 @@ class ResolveForm(CaseForm):
         return {
             "remedies": self.remedies(),
             "terms": self.cleaned_data["terms"],
-            "money_recovered": self.cleaned_data["money_recovered"],
+            "performance_due_on": self.cleaned_data["performance_due_on"],
+            "performance_manner": self.cleaned_data["performance_manner"],
         }
 
 
@@ -464,3 +473,33 @@ class MessageForm(forms.Form):
 
     def service_kwargs(self):
         return {"body": self.cleaned_data["body"]}
+
+
+class PerformanceForm(CaseForm):
+    """A mediator records whether the agreement was carried out (as the parties may in the portal and online)."""
+
+    performed = forms.TypedChoiceField(
+        label=_("Carried out?"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+        choices=[("yes", _("Yes, the agreement was carried out")), ("no", _("No, it was not carried out"))],
+    )
+    money_paid = forms.DecimalField(
+        label=_("Money actually paid (yuan)"), required=False,
+        help_text=_("Empty: the money agreed."), **MONEY,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def service_kwargs(self):
+        return {"by": "staff", **self.cleaned_data}
+
+
+class NotPerformedForm(CaseForm):
+    reopen = forms.TypedChoiceField(
+        label=_("What now?"), coerce=lambda v: v == "reopen", widget=forms.RadioSelect,
+        choices=[("reopen", _("Reopen mediation")), ("close", _("Close the case with advice to the consumer"))],
+    )
+    advice = forms.CharField(
+        label=_("What was done and what the consumer was advised"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)

@@ -13,3 +13,10 @@ class CasesConfig(AppConfig):
         from .services import on_calendar_changed
 
         calendar_changed.connect(on_calendar_changed, dispatch_uid="cases_recompute_deadlines")
+
+        # The outbox knows no case: a delivery it gives up on reaches the mediator through its signal.
+        from notifications.signals import notification_gave_up
+
+        from .delivery import on_notification_gave_up
+
+        notification_gave_up.connect(on_notification_gave_up, dispatch_uid="cases_delivery_failed")

@@ -51,6 +51,8 @@ __all__ = [
     "handling_due",
     "citations",
     "mediation_due",
+    "performance_due",
+    "supplement_due",
     "rules_for",
     "rules_in_force",
     "urged_answer_due",
@@ -164,6 +166,16 @@ def citations(case) -> dict[str, str]:
             }
         out[field] = text
     return out
+
+
+def supplement_due(requested_on: date) -> Due:
+    """The date a request for supplementary material asks the consumer to send it by."""
+    return Due(*services.period_end(requested_on, settings.CASE_SUPPLEMENT_WORKING_DAYS, working_days=True, excluded=()))
+
+
+def performance_due(agreed_on: date) -> Due:
+    """The agreement's performance date (履行期限) when the parties named none."""
+    return Due(*services.period_end(agreed_on, settings.CASE_PERFORMANCE_DAYS, working_days=False, excluded=()))
 
 
 def case_due_dates(case, pauses: Iterable[Pause]) -> dict:

@@ -1,7 +1,8 @@
 """Issuing a document on a case: one service numbers it, lays it out (documents.pdf), stores its PDF and saves it
 audited. Every issued document (不予受理告知书, 转办单, 催办通知书, 调解协议书, 终止调解告知书) is a cases.Document.
 
-- `document_issue` issues one document inside the caller's transaction, its PDF rendered and stored at once.
+- `document_issue` issues one document inside the caller's transaction, its PDF rendered and stored at once (the
+  stored file is what the checked file view serves).
 - `document_rows_issue` issues a batch in a fixed number of statements (the deadline sweep's urging notices): the
   numbers from one counter update, the documents and their history rows each in one INSERT. Their PDFs are
   rendered once, the first time one is read (`document_pdf`), from the same frozen parts and through the same
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core import bulk
+from core.association import association
 from core.audit import record_text, save_audited
 from core.dates import cn_date
 from documents.pdf import PdfDocument, render_pdf
@@ -35,6 +37,7 @@ K = DocumentKind
 SIGNATURES = {
     K.AGREEMENT: ["甲方（消费者）签字", "乙方（经营者）签章", "调解员签字"],
     K.TRANSFER_SHEET: ["经营者签收"],
+    K.SETTLEMENT_RECORD: ["消费者签字（或网上确认）", "经营者签章（或网上确认）", "记录人签字"],
 }
 
 
@@ -126,28 +129,33 @@ def document_pdf(document: Document) -> bytes:
             document = Document.objects.select_for_update().get(pk=document.pk)
             if not document.pdf:
                 _store_pdf(document)
-                document.save(update_fields=["pdf"])
+                # the file of a document already recorded as issued: no new history row (nothing changed in it)
+                Document.objects.filter(pk=document.pk).update(pdf=document.pdf.name)
     with document.pdf.open("rb") as stored:
         return stored.read()
 
 
 def layout(document: Document) -> PdfDocument:
     """The PDF's parts from the document's frozen ones."""
+    particulars = association()
     return PdfDocument(
         title=document.title,
         number=document.number,
+        official_number=document.official_number,
         fields=[(label, value) for label, value in document.fields],
         body=document.text,
         footer=document.footer,
-        issuer=settings.ASSOCIATION_NAME,
+        issuer=particulars.name,
         date=cn_date(document.issued_on),
         signatures=SIGNATURES.get(document.kind, []),
+        seal=document.kind != K.CASE_FILE,
+        seal_image=particulars.seal_image,
     )
 
 
 def plain_text(document: Document) -> str:
     """The document as plain text (emails): title, number, table, text, footer, issuer and date."""
-    lines = [document.title, f"编号：{document.number}", ""]
+    lines = [document.title, f"文号：{document.official_number}", f"编号：{document.number}", ""]
     lines += [f"{label}：{value}" for label, value in document.fields]
     parts = ["\n".join(lines), document.text, document.footer, f"{settings.ASSOCIATION_NAME}\n{cn_date(document.issued_on)}"]
     return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.association import association
 from core.audit import require_text
 from core.text import one_line
 
@@ -107,6 +108,8 @@ class Business(models.Model):
         _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=255)
+    # db_default: rows written by raw SQL (benchmarks, bulk inserts) need not name the column
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True, db_default="")
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -586,6 +589,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # 履行: what the agreement says and whether it was carried out (mediation.services.performance).
+    performance_due_on = models.DateField(_("performance due on"), null=True, blank=True)
+    performance_manner = models.CharField(_("manner of performance"), max_length=300, blank=True, db_default="")
+    performed_on = models.DateField(_("performed on"), null=True, blank=True)
+    performance_confirmed_by = models.CharField(
+        _("performance confirmed by"), max_length=20, blank=True, db_default=""
+    )
+    money_paid = models.DecimalField(
+        _("money actually paid (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    performance_reminded_on = models.DateField(_("performance reminder sent on"), null=True, blank=True)
     # 加倍赔偿: the part of the money recovered that is punitive damages (消法 art. 55, 食品安全法 art. 148), the sum
     # of the agreement's punitive lines (mediation.RemedyLine); 中消协's reports count and sum it apart.
     punitive_damages = models.DecimalField(
@@ -722,6 +737,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = [*update_fields, "search_words"]
 
+    @property
+    def tracking_number(self) -> str:
+        """The number the consumer tracks the case with (WS + the id), from receipt on (cases.numbering)."""
+        from .numbering import tracking_number
+
+        return tracking_number(self)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -856,16 +878,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[S.REPLIED, S.MEDIATING], target=S.RESOLVED, permission="cases.mediate_case"
     )
-    def resolve(self, *, terms, money_recovered, on, punitive_damages=None):
+    def resolve(
+        self, *, terms, money_recovered, on, punitive_damages=None, performance_due_on=None, performance_manner=""
+    ):
         require_text(terms, _("Record the terms of the agreement."))
         if money_recovered is None or money_recovered < 0:
             raise ValidationError(_("Record the money recovered for the consumer (0 if none)."))
         if punitive_damages is not None and punitive_damages > money_recovered:
             raise ValidationError(_("Punitive damages are part of the money recovered: they cannot exceed it."))
+        if performance_due_on is not None and performance_due_on < on:
+            raise ValidationError(_("The performance date cannot be before the agreement."))
         self.agreement_terms = terms
         self.money_recovered = money_recovered
         self.punitive_damages = punitive_damages
         self.outcome_on = on
+        self.performance_due_on = performance_due_on
+        self.performance_manner = performance_manner
 
     @transition(
         field=state,
@@ -882,6 +910,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.termination_explanation = explanation
         self.outcome_on = on
         self._clear_pause()
+
+    @transition(field=state, source=S.RESOLVED, target=S.MEDIATING, permission="cases.mediate_case")
+    def reopen(self):
+        """The agreement was not carried out: mediation resumes (mediation.services.performance). The agreement's
+        terms stay on the record; the outcome date is cleared, so the follow-up window starts again later."""
+        self.outcome_on = None
 
     @transition(field=state, source=OPEN_STATES, target=S.WITHDRAWN, permission="cases.withdraw_case")
     def withdraw(self, *, why, on):
@@ -1103,11 +1137,16 @@ class CaseNote(models.Model):
 class DocumentKind(models.TextChoices):
     """Every kind of document the association issues on a case; each is numbered on its own prefix (PREFIXES)."""
 
+    ACCEPTANCE_NOTICE = "acceptance", _("Acceptance notice")
+    SUPPLEMENT_NOTICE = "supplement", _("Request for supplementary material")
     REJECTION_NOTICE = "rejection", _("Rejection notice")
     TRANSFER_SHEET = "transfer_sheet", _("Transfer sheet")
     URGING_NOTICE = "urging", _("Urging notice")
+    APPRAISAL_COMMISSION = "appraisal", _("Appraisal commission")
     AGREEMENT = "agreement", _("Mediation agreement")
+    SETTLEMENT_RECORD = "settlement", _("Settlement record")
     TERMINATION_NOTICE = "termination", _("Termination notice")
+    CASE_FILE = "case_file", _("Case file cover and contents")
 
     @property
     def prefix(self) -> str:
@@ -1117,8 +1156,18 @@ class DocumentKind(models.TextChoices):
     def title_zh(self) -> str:
         return DOCUMENT_TITLES[self]
 
+    @property
+    def abbreviation(self) -> str:
+        """The kind's character in the 文号 (示消受〔2026〕第12号)."""
+        return DOCUMENT_ABBREVIATIONS[self]
+
 
 DOCUMENT_PREFIXES = {
+    DocumentKind.ACCEPTANCE_NOTICE: "SL",
+    DocumentKind.SUPPLEMENT_NOTICE: "BC",
+    DocumentKind.APPRAISAL_COMMISSION: "JD",
+    DocumentKind.SETTLEMENT_RECORD: "HJ",
+    DocumentKind.CASE_FILE: "JZ",
     DocumentKind.REJECTION_NOTICE: "BS",
     DocumentKind.TRANSFER_SHEET: "ZB",
     DocumentKind.URGING_NOTICE: "CB",
@@ -1126,18 +1175,40 @@ DOCUMENT_PREFIXES = {
     DocumentKind.TERMINATION_NOTICE: "ZZ",
 }
 DOCUMENT_TITLES = {
+    DocumentKind.ACCEPTANCE_NOTICE: "受理通知书",
+    DocumentKind.SUPPLEMENT_NOTICE: "补充材料通知书",
+    DocumentKind.APPRAISAL_COMMISSION: "鉴定委托书",
+    DocumentKind.SETTLEMENT_RECORD: "和解记录",
+    DocumentKind.CASE_FILE: "投诉案件卷宗",
     DocumentKind.REJECTION_NOTICE: "不予受理告知书",
     DocumentKind.TRANSFER_SHEET: "消费者投诉转办单",
     DocumentKind.URGING_NOTICE: "催办通知书",
     DocumentKind.AGREEMENT: "调解协议书",
     DocumentKind.TERMINATION_NOTICE: "终止调解告知书",
 }
+DOCUMENT_ABBREVIATIONS = {
+    DocumentKind.ACCEPTANCE_NOTICE: "受",
+    DocumentKind.SUPPLEMENT_NOTICE: "补",
+    DocumentKind.REJECTION_NOTICE: "不受",
+    DocumentKind.TRANSFER_SHEET: "转",
+    DocumentKind.URGING_NOTICE: "催",
+    DocumentKind.APPRAISAL_COMMISSION: "鉴",
+    DocumentKind.AGREEMENT: "调",
+    DocumentKind.SETTLEMENT_RECORD: "和",
+    DocumentKind.TERMINATION_NOTICE: "终",
+    DocumentKind.CASE_FILE: "卷",
+}
 # Who may read a kind besides the staff: the business a transfer sheet or urging notice is addressed to.
-# The documents addressed to the business: its transfer sheet and urging notices, and the outcome documents it is a
-# party to (the mediation agreement it signs, the termination notice both parties receive).
-BUSINESS_KINDS = frozenset({
-    DocumentKind.TRANSFER_SHEET, DocumentKind.URGING_NOTICE, DocumentKind.AGREEMENT, DocumentKind.TERMINATION_NOTICE,
-})
+BUSINESS_KINDS = frozenset({DocumentKind.TRANSFER_SHEET, DocumentKind.URGING_NOTICE})
+# Documents addressed to both parties (暂行办法 art. 21: the termination notice; the agreement and the settlement
+# record bind both): the business reads them in the portal, the consumer on the tracking page.
+BOTH_PARTIES_KINDS = frozenset(
+    {DocumentKind.AGREEMENT, DocumentKind.SETTLEMENT_RECORD, DocumentKind.TERMINATION_NOTICE}
+)
+# What the consumer reads on the tracking page.
+CONSUMER_KINDS = frozenset(
+    {DocumentKind.ACCEPTANCE_NOTICE, DocumentKind.SUPPLEMENT_NOTICE, DocumentKind.REJECTION_NOTICE}
+) | BOTH_PARTIES_KINDS
 
 
 def document_upload_to(instance, filename):
@@ -1178,4 +1249,99 @@ class Document(models.Model):
 
     @property
     def for_business(self) -> bool:
-        return self.kind in BUSINESS_KINDS
+        return self.kind in BUSINESS_KINDS or self.kind in BOTH_PARTIES_KINDS
+
+    @property
+    def for_consumer(self) -> bool:
+        return self.kind in CONSUMER_KINDS
+
+    @property
+    def official_number(self) -> str:
+        """The 文号: the association's prefix, the kind's character, the year and the register number's
+        sequence (XY-2026-000012 → 示消调〔2026〕第12号); kept alongside the register number."""
+        _prefix, year, sequence = (self.number.split("-") + ["", ""])[:3]
+        if not sequence.isdigit():
+            return ""
+        kind = DocumentKind(self.kind)
+        return f"{association().document_prefix}{kind.abbreviation}〔{year}〕第{int(sequence)}号"
+
+
+class Delivery(models.Model):
+    """One attempt to deliver (送达) a document or notice to a party: by SMS or email (through the outbox, whose
+    row says whether it went), in the business portal, or by letter (queued for staff to print and post).
+
+    Written only by cases.delivery."""
+
+    class Party(models.TextChoices):
+        CONSUMER = "consumer", _("Consumer")
+        BUSINESS = "business", _("Business")
+        OTHER = "other", _("Other recipient")
+
+    class Method(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+        PORTAL = "portal", _("Business portal")
+        LETTER = "letter", _("Letter by post")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        POSTED = "posted", _("Posted")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("case"))
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries",
+        verbose_name=_("document"),
+    )
+    step = models.CharField(_("notice"), max_length=40, help_text=_("The step of the case the notice is about."))
+    party = models.CharField(_("party"), max_length=10, choices=Party.choices)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    notification = models.ForeignKey(
+        "notifications.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("outbox message"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("posted by"),
+    )
+    failure_reported = models.BooleanField(_("mediator told of the failure"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step", "party", "method"], name="delivery_once_per_step_party_method"
+            ),
+        ]
+        indexes = [
+            # The letter queue (backoffice LetterQueueAdmin): the letters still to post.
+            models.Index(
+                fields=["created_at"], name="delivery_letters_to_post_idx",
+                condition=models.Q(method="letter", status="queued"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} → {self.recipient or self.address}"
+
+    @property
+    def current_status(self) -> str:
+        """For SMS and email the outbox row's state (sent, failed, dead), else the recorded one."""
+        if self.notification_id is None:
+            return self.status
+        status = self.notification.status
+        if status == "sent":
+            return self.Status.SENT
+        if status == "dead":
+            return self.Status.FAILED
+        return self.Status.QUEUED

@@ -10,16 +10,20 @@ their transition through the internal cases.transitions.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.association import association, public_link
 from core.audit import record_text, require_perm, save_audited
 from core.dates import cn_date, today
 from core.text import one_line
+from notifications.services import notification_enqueue
 
 from . import deadlines, ladder, previews, transitions
 from .choices import MEDIATION_LIMIT_STATES, OPEN_STATES, PauseKind
+from .delivery import case_notify, staff_phone
 from .documents import document_issue
 from .models import (
     Agent,
@@ -80,6 +84,7 @@ def case_register(
         transitions.save_case(case, actor=actor, reason=reason or record_text(gettext_lazy("Complaint registered")))
         if agent:
             _agent_save(case, agent, actor)
+        case_notify(case=case, step="received", actor=actor)
     return case
 
 
@@ -169,7 +174,68 @@ def case_request_supplement(*, case_id: int, actor, missing: str) -> Case:
             actor=actor,
             reason=record_text(gettext_lazy("Supplementary material requested: %(missing)s"), missing=missing),
         )
+        notice = _issue_supplement_notice(case, missing=missing, actor=actor)
+        case_notify(case=case, step="supplement", document=notice, actor=actor)
     return case
+
+
+def _issue_supplement_notice(case, *, missing, actor):
+    particulars = association()
+    due = deadlines.supplement_due(today())
+    items = [line.strip(" -·•；;") for line in missing.replace("；", "\n").splitlines() if line.strip(" -·•；;")]
+    text = _render_document(
+        "cases/documents/supplement.txt",
+        case=case,
+        received=cn_date(timezone.localdate(case.received_at)),
+        missing=items,
+        due=cn_date(due.on),
+        track_url=public_link(reverse("public:track")),
+        address=particulars.address,
+        phone=particulars.phone,
+    )
+    return document_issue(
+        case=case,
+        kind=DocumentKind.SUPPLEMENT_NOTICE,
+        text=text,
+        fields=[
+            ("投诉人", case.consumer.name),
+            ("查询号", case.tracking_number),
+            ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+            ("补充期限", f"{cn_date(due.on)}前"),
+        ],
+        actor=actor,
+    )
+
+
+def _render_document(template, **context) -> str:
+    """A document's text, always in Chinese: the association writes to the parties in Chinese."""
+    with translation.override("zh-hans"):
+        return render_to_string(template, context)
+
+
+def case_supplement_upload(*, case_id: int, files, note: str = "") -> list[Evidence]:
+    """The consumer sends the missing material from the tracking page: the files are stored as evidence (checked
+    by size and content) as the system user, and the mediator is told to check them and record them received."""
+    system = get_system_user()
+    if not files:
+        raise ValidationError(_("Choose at least one file."))
+    with transaction.atomic():
+        case = transitions.lock_case(case_id)
+        if case.pause_kind != PauseKind.SUPPLEMENT:
+            raise ValidationError(_("The association is not waiting for material from you."))
+        items = [
+            evidence_add(case_id=case.pk, actor=system, file=upload,
+                         description=(note.strip() or _("Supplementary material from the consumer"))[:200])
+            for upload in files
+        ]
+        if case.mediator_id:
+            notification_enqueue(
+                channel="in_app", template="cases/supplement_uploaded", recipient_user=case.mediator, about=case,
+                dedupe_key=f"supplement-upload:{items[0].pk}",
+                context={"case_number": case.tracking_number, "count": len(items), "note": note.strip(),
+                         "case_url": public_link(reverse("admin:cases_case_change", args=[case.pk]))},
+            )
+    return items
 
 
 def case_supplement_received(*, case_id: int, actor, note: str = "") -> Case:
@@ -210,7 +276,7 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
         case.filed_on = filed_on
         case.rule_set = rule_set = deadlines.rules_in_force(filed_on, case.business.region_id if case.business else None)
         due_dates = deadlines.case_due_dates(case, deadlines.pauses_of(case))
-        return transitions.run(
+        case = transitions.run(
             case,
             "accept",
             actor=actor,
@@ -221,6 +287,39 @@ def case_accept(*, case_id: int, actor, reason: str = "") -> Case:
             rule_set=rule_set,
             mediator=actor if takes_over else None,
         )
+        notice = _issue_acceptance_notice(case, actor=actor)
+        case_notify(case=case, step="accepted", document=notice, actor=actor)
+        return case
+
+
+def _issue_acceptance_notice(case, *, actor):
+    particulars = association()
+    mediator = person_name(case.mediator) if case.mediator else "本会工作人员"
+    phone = staff_phone(case.mediator) or particulars.phone
+    text = _render_document(
+        "cases/documents/acceptance.txt",
+        case=case,
+        received=cn_date(timezone.localdate(case.received_at)),
+        filed=cn_date(case.filed_on),
+        due=cn_date(case.due_on) if case.due_on else "",
+        mediator=mediator,
+        phone=phone,
+        track_url=public_link(reverse("public:track")),
+    )
+    return document_issue(
+        case=case,
+        kind=DocumentKind.ACCEPTANCE_NOTICE,
+        text=text,
+        fields=[
+            ("案件编号", case.number),
+            ("投诉人", case.consumer.name),
+            ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+            ("立案日期", cn_date(case.filed_on)),
+            ("处理期限", f"{cn_date(case.due_on)}前" if case.due_on else "—"),
+            ("承办人及电话", f"{mediator}（{phone}）"),
+        ],
+        actor=actor,
+    )
 
 
 def _may_mediate(user) -> bool:
@@ -247,7 +346,7 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
             explanation=explanation,
             decided_on=today(),
         )
-        document_issue(
+        notice = document_issue(
             case=case,
             kind=DocumentKind.REJECTION_NOTICE,
             text=render_rejection_notice(case=case, grounds=grounds, explanation=explanation),
@@ -260,6 +359,7 @@ def case_reject(*, case_id: int, actor, grounds, explanation: str) -> Case:
             ],
             actor=actor,
         )
+        case_notify(case=case, step="rejected", document=notice, actor=actor)
         return case
 
 
@@ -301,11 +401,52 @@ def case_withdraw(*, case_id: int, actor, reason: str, check_permission=True) ->
 
 
 def case_close(*, case_id: int, actor, note: str = "") -> Case:
+    """Close (结案): the consumer is told, and the case file's cover and contents list (卷宗) is issued for the
+    archive."""
     with transaction.atomic():
         case = transitions.lock_case(case_id)
-        return transitions.run(
+        outcome = OUTCOME_ZH.get(case.state, "")
+        case = transitions.run(
             case, "close", actor=actor, reason=note or record_text(gettext_lazy("Closed")), note=note, at=timezone.now()
         )
+        _issue_case_file(case, outcome=outcome, actor=actor)
+        case_notify(case=case, step="closed", actor=actor)
+        return case
+
+
+OUTCOME_ZH = {"resolved": "调解成功", "terminated": "终止调解", "withdrawn": "撤诉"}
+
+
+def _issue_case_file(case, *, outcome, actor):
+    """The 卷宗: the cover (the case at a glance) and the contents (every document and piece of evidence)."""
+    documents = list(case.documents.order_by("issued_at", "pk"))
+    evidence = list(case.evidence.order_by("pk"))
+    lines = ["卷内目录", ""]
+    for i, document in enumerate(documents, start=1):
+        lines.append(f"{i}. {document.title}　{document.official_number or document.number}　{cn_date(document.issued_on)}")
+    for j, item in enumerate(evidence, start=len(documents) + 1):
+        lines.append(f"{j}. 证据材料：{item.description or item.file.name.rsplit('/', 1)[-1]}")
+    lines += ["", f"{len(documents) + len(evidence) + 1}. 本卷宗封面及目录"]
+    mediator = person_name(case.mediator) if case.mediator else ""
+    return document_issue(
+        case=case,
+        kind=DocumentKind.CASE_FILE,
+        text="\n".join(lines),
+        fields=[
+            ("案件编号", case.number or case.tracking_number),
+            ("投诉人", case.consumer.name),
+            ("被投诉经营者", case.business.name if case.business else "（被投诉方不明确）"),
+            ("商品或服务", case.product),
+            ("收到投诉日期", cn_date(timezone.localdate(case.received_at))),
+            ("立案日期", cn_date(case.filed_on) if case.filed_on else "—"),
+            ("处理结果", outcome),
+            ("挽回经济损失", f"{case.money_recovered}元" if case.money_recovered is not None else "—"),
+            ("结案日期", cn_date(today())),
+            ("承办人", mediator or "—"),
+            ("保管期限", "长期"),
+        ],
+        actor=actor,
+    )
 
 
 # --- other writes ------------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def appraisal_done(*, case_id: int, actor, reason: str = "") -> Case:
 
 def resolve(
     *, case_id: int, actor, terms: str, money_recovered: Decimal, punitive_damages: Decimal | None = None,
-    check_permission=True,
+    check_permission=True, performance_due_on=None, performance_manner: str = "",
 ) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
@@ -181,6 +181,8 @@ def resolve(
             money_recovered=money_recovered,
             punitive_damages=punitive_damages,
             on=today(),
+            performance_due_on=performance_due_on,
+            performance_manner=performance_manner,
         )
 
 

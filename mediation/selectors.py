@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.choices import OPEN_STATES, CaseState
 from cases.ladder import mediation_limit_q
-from cases.models import BUSINESS_KINDS, Business, Case, Document, Evidence
+from cases.models import BOTH_PARTIES_KINDS, BUSINESS_KINDS, Business, Case, Document, Evidence
 
 from .models import Escalation, Publication, SheetMessage, TransferSheet
 
@@ -130,7 +130,7 @@ def portal_sheet_history(*, business_ids) -> QuerySet[TransferSheet]:
         .prefetch_related(
             Prefetch(
                 "case__documents",
-                queryset=Document.objects.filter(kind__in=BUSINESS_KINDS)
+                queryset=Document.objects.filter(kind__in=[*BUSINESS_KINDS, *BOTH_PARTIES_KINDS])
                 .only("pk", "case_id", "kind", "number", "title", "issued_on")
                 .order_by("issued_on", "pk"),
                 to_attr="business_documents",
@@ -138,19 +138,6 @@ def portal_sheet_history(*, business_ids) -> QuerySet[TransferSheet]:
         )
         .order_by("-issued_at", "-pk")
     )
-
-
-def portal_case_documents(*, sheet) -> QuerySet[Document]:
-    return (
-        Document.objects.filter(case_id=sheet.case_id, kind__in=BUSINESS_KINDS)
-        .only("pk", "case_id", "kind", "number", "title", "issued_on")
-        .order_by("issued_on", "pk")
-    )
-
-
-def portal_sheet_document(*, sheet, document_id) -> Document | None:
-    """A document of the sheet's case that its business receives, else None."""
-    return Document.objects.filter(pk=document_id, case_id=sheet.case_id, kind__in=BUSINESS_KINDS).first()
 
 
 def portal_sheet(*, sheet_id, business_ids) -> TransferSheet | None:
@@ -167,6 +154,14 @@ def portal_sheet_evidence(*, sheet) -> QuerySet[Evidence]:
     return Evidence.objects.filter(case_id=sheet.case_id, shared_with_business=True).order_by(
         "uploaded_at", "pk"
     )
+
+
+def portal_sheet_documents(*, sheet) -> QuerySet[Document]:
+    """The documents of the sheet's case addressed to the business: the sheet, its urging notices (催办), and the
+    agreement, settlement record or termination notice that bind both parties."""
+    return Document.objects.filter(
+        case_id=sheet.case_id, kind__in=[*BUSINESS_KINDS, *BOTH_PARTIES_KINDS]
+    ).order_by("issued_at", "pk")
 
 
 def portal_sheet_messages(*, sheet) -> QuerySet[SheetMessage]:

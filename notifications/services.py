@@ -24,6 +24,7 @@ from core import bulk
 from . import conf
 from .channels import InAppChannel, get_channel
 from .models import REDACTED, Notification, redact
+from .signals import notification_gave_up
 
 logger = logging.getLogger(__name__)
 
@@ -450,15 +451,17 @@ def redacted(notification: Notification) -> dict:
 def _record_failure(notification: Notification, exc: Exception) -> None:
     error = redact(f"{type(exc).__name__}: {exc}", notification.secret_values())[:4000]
     if notification.attempts >= conf.max_attempts():
-        _record_result(
+        if _record_result(
             notification, status=Status.DEAD, next_attempt_at=None, last_error=error, **redacted(notification)
-        )
+        ):
+            notification.status, notification.last_error = Status.DEAD, error
+            notification_gave_up.send(sender=Notification, notification=notification)
     else:
         retry_at = timezone.now() + conf.retry_delay(notification.attempts)
         _record_result(notification, status=Status.FAILED, next_attempt_at=retry_at, last_error=error)
 
 
-def _record_result(notification: Notification, **fields) -> None:
+def _record_result(notification: Notification, **fields) -> bool:
     # Only within our own claim: if it expired and another worker took the row, its result wins.
     updated = Notification.objects.filter(
         pk=notification.pk, status=Status.SENDING, attempts=notification.attempts
@@ -467,6 +470,7 @@ def _record_result(notification: Notification, **fields) -> None:
         logger.warning(
             "Notification %s: claim lost before the result was written (%s).", notification.pk, fields
         )
+    return bool(updated)
 
 
 # --- sweep ---------------------------------------------------------------------------------------------

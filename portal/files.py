@@ -14,15 +14,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from cases.models import Agent, Document, DocumentKind, Evidence
+from cases.models import Agent, Document, Evidence
 from groups.models import MemberConsent
 from mediation.models import AppraisalRequest, TransferSheet
 
 from .access import portal_businesses
-
-CONSUMER_KINDS = frozenset(
-    {DocumentKind.REJECTION_NOTICE, DocumentKind.AGREEMENT, DocumentKind.TERMINATION_NOTICE}
-)
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ def _document(who: Viewer, document: Document) -> bool:
         return True
     if document.for_business and _business_reads_case(who, document.case_id):
         return True
-    return who.tracked_case_id == document.case_id and document.kind in CONSUMER_KINDS
+    return who.tracked_case_id == document.case_id and document.for_consumer
 
 
 def _power_of_attorney(who: Viewer, agent: Agent) -> bool:

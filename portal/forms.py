@@ -356,3 +356,23 @@ class RatingForm(forms.Form):
         required=False,
         max_length=2000,
     )
+
+
+class SupplementUploadForm(forms.Form):
+    files = MultipleEvidenceField(
+        label=_("The missing material"), help_text=_("Photos, PDF, MP4 video or MP3 recording; up to 5 files.")
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+
+class PerformanceForm(forms.Form):
+    """The consumer (tracking page) or the business (portal) says whether the agreement was carried out."""
+
+    performed = forms.TypedChoiceField(
+        label=_("Was the agreement carried out?"),
+        choices=[("yes", _("Yes, it was carried out")), ("no", _("No, it was not carried out"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))

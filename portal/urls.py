@@ -20,7 +20,8 @@ business_patterns = [
     path("sheets/<int:pk>/evidence/", business.sheet_evidence_upload, name="sheet_evidence_upload"),
     path("sheets/<int:pk>/evidence/<int:evidence_pk>/", business.sheet_evidence, name="sheet_evidence"),
     path("sheets/<int:pk>/pdf/", business.sheet_pdf, name="sheet_pdf"),
-    path("sheets/<int:pk>/documents/<int:document_pk>/", business.sheet_document_pdf, name="sheet_document_pdf"),
+    path("sheets/<int:pk>/documents/<int:document_pk>/", business.sheet_document, name="sheet_document"),
+    path("sheets/<int:pk>/performance/", business.sheet_performance, name="sheet_performance"),
 ]
 
 public_patterns = [
@@ -34,6 +35,9 @@ public_patterns = [
     path("track/case/rate/", public.rate, name="rate"),
     path("track/case/group/", public.group_answer, name="group_answer"),
     path("track/case/rejection.pdf", public.rejection_notice_pdf, name="rejection_pdf"),
+    path("track/case/documents/<int:pk>.pdf", public.document_pdf, name="document_pdf"),
+    path("track/case/supplement/", public.supplement_upload, name="supplement_upload"),
+    path("track/case/performance/", public.performance, name="performance"),
     path("track/leave/", public.track_leave, name="track_leave"),
 ]
 

@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from cases import ladder
 from cases.choices import ReminderStep
 from cases.documents import DocumentRow, document_rows_issue, without_closing
-from cases.models import Case, DocumentKind
+from cases.models import Case, Delivery, DocumentKind
 from cases.numbering import next_numbers
 from cases.users import SUPERVISOR_GROUP, get_system_user
 from core import bulk
@@ -234,6 +234,20 @@ class _Sweep:
             fields=NOTICE_FIELDS,
             rows=[(*notice[:8], documents[notice.number], self.today, self.system_id) for notice in notices],
             conflict_fields=["reminder"],  # never: the step was new
+            returning=["id"],
+        )
+        # Their delivery (送达) in the portal, where the business reads them: one statement for the batch.
+        now = timezone.now()
+        bulk.insert_ignoring_conflicts(
+            Delivery,
+            fields=["case", "document", "step", "party", "method", "address", "recipient", "status",
+                    "failure_reported", "created_at"],
+            rows=[
+                (notice.case_id, documents[notice.number], f"urging:{notice.number}", Delivery.Party.BUSINESS,
+                 Delivery.Method.PORTAL, "", notice.business_name, Delivery.Status.SENT, False, now)
+                for notice in notices
+            ],
+            conflict_fields=["case", "step", "party", "method"],
             returning=["id"],
         )
         return {notice.case_id: notice for notice in notices}

@@ -20,6 +20,12 @@ PRODUCTION_ENV = {
     # What an operator sets for the SMS gateway (any BaseSmsBackend subclass).
     "NOTIFICATIONS_SMS_BACKEND": "notifications.tests.backends.RecordingSmsBackend",
 }
+# The association's own particulars: production refuses the demo's (documents.checks).
+REAL_PARTICULARS = dict(
+    ASSOCIATION_NAME="杭州市消费者权益保护委员会", ASSOCIATION_PHONE="0571-85000000",
+    ASSOCIATION_ADDRESS="杭州市某某路1号", ASSOCIATION_DOCUMENT_PREFIX="杭消", PUBLIC_BASE_URL="https://tousu.example.cn",
+)
+PRODUCTION_ENV.update(REAL_PARTICULARS)
 # The one warning kept on purpose: a year the State Council has not published yet runs on provisional dates.
 DELIBERATE = {"workcalendar.W001"}
 
@@ -36,6 +42,13 @@ def run_manage(*args, drop=(), **overrides):
 
 def issue_ids(output: str) -> set[str]:
     return set(re.findall(r"\(([a-z_]+\.[A-Z]\d{3})\)", output))
+
+
+def test_check_deploy_refuses_the_demo_particulars():
+    """Without the association's own particulars the demo's are refused (documents.checks)."""
+    result = run_manage("check", "--deploy", drop=list(REAL_PARTICULARS))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "documents.E010" in output and "documents.E011" in output
 
 
 def test_check_deploy_is_clean_but_for_the_calendar_warning():

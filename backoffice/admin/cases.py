@@ -51,7 +51,7 @@ from ..actions import ACTIONS_BY_NAME, available_actions
 from ..audit import case_audit_actions
 from ..forms import PeopleChoiceField, UserChoiceField, business_user_choices, mediator_choices
 from ..widgets import EvidenceFileWidget
-from . import mediation, reminders, rules
+from . import deliveries, mediation, reminders, rules
 from .badges import deadline_badge
 from .base import ReadableHistoryAdmin, ReassignMixin, SafeAutocompleteMixin, person
 from .filters import BusinessAutocompleteFilter, MediatorFilter, WorkFilter
@@ -62,6 +62,8 @@ admin.site.index_title = _("Workbench")
 
 
 def document_pdf_link(document):
+    if document.pk is None:  # the inline's blank form
+        return "—"
     return format_html(
         '<a href="{}">{}</a>', reverse("admin:cases_document_pdf", args=[document.pk]), _("Download the PDF")
     )
@@ -309,6 +311,11 @@ HANDLING_FIELDS = [
     "replied_at",
     "agreement_terms",
     "money_recovered",
+    "performance_due_on",
+    "performance_manner",
+    "performed_on",
+    "performance_confirmed_by",
+    "money_paid",
     "termination_ground",
     "advised_channel",
     "termination_explanation",
@@ -364,6 +371,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
         rules.MediationExtensionInline,
         mediation.RemedyLineInline,
         DocumentInline,
+        deliveries.DeliveryInline,
         mediation.EscalationInline,
         mediation.FollowUpInline,
         reminders.CaseReminderInline,

@@ -129,7 +129,8 @@ def test_reject_generates_the_notice_with_grounds_and_channel(make_case, mediato
     grounds = list(RejectionGround.objects.filter(code__in=["AR17", "AP03"]))
     case = services.case_reject(case_id=case.pk, actor=mediator, grounds=grounds, explanation="商品已过保修期")
     assert case.state == "rejected"
-    assert "不予受理告知书" in case.documents.get(kind="rejection").text and "张伟" in case.documents.get(kind="rejection").text
+    notice = case.documents.get(kind="rejection")
+    assert notice.title == "不予受理告知书" and "张伟" in notice.text and "不予受理" in notice.text
     for g in grounds:
         assert g.label_zh in case.documents.get(kind="rejection").text and g.advice_zh in case.documents.get(kind="rejection").text
     assert "商品已过保修期" in case.documents.get(kind="rejection").text

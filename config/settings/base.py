@@ -351,6 +351,10 @@ FOLLOW_UP_WINDOW_DAYS = env.int("FOLLOW_UP_WINDOW_DAYS", default=15)
 CASE_REMIND_BUSINESS_DAYS_BEFORE = env.int("CASE_REMIND_BUSINESS_DAYS_BEFORE", default=3)
 CASE_SECOND_URGE_AFTER_DAYS = env.int("CASE_SECOND_URGE_AFTER_DAYS", default=5)
 CASE_URGE_ANSWER_DAYS = env.int("CASE_URGE_ANSWER_DAYS", default=3)
+# The date a request for supplementary material (补充材料通知书) asks the material by, in working days.
+CASE_SUPPLEMENT_WORKING_DAYS = env.int("CASE_SUPPLEMENT_WORKING_DAYS", default=7)
+# The agreement's performance date (履行期限) when the mediator does not set one: calendar days, then rolled.
+CASE_PERFORMANCE_DAYS = env.int("CASE_PERFORMANCE_DAYS", default=7)
 CASE_ESCALATION_AFTER_DAYS = env.int("CASE_ESCALATION_AFTER_DAYS", default=10)
 CASE_ACCEPTANCE_REMIND_DAYS_BEFORE = env.int("CASE_ACCEPTANCE_REMIND_DAYS_BEFORE", default=2)
 
@@ -416,5 +420,17 @@ READYZ_BROKER_TIMEOUT = env.float("READYZ_BROKER_TIMEOUT", default=2.0)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 
+# The association's particulars, printed on every document and notice (read through core.association). The
+# defaults are the demo's; production refuses them and a loopback PUBLIC_BASE_URL (system check
+# documents.E010–E012, run by `manage.py check --deploy`).
 ASSOCIATION_NAME = env("ASSOCIATION_NAME", default="示范市消费者协会")
-ASSOCIATION_PHONE = env("ASSOCIATION_PHONE", default="12315")
+ASSOCIATION_PHONE = env("ASSOCIATION_PHONE", default="0000-88886666")  # the association's own line, not 12315
+ASSOCIATION_ADDRESS = env("ASSOCIATION_ADDRESS", default="示范市人民路1号 消费者协会投诉部（邮编000000）")
+ASSOCIATION_EMAIL = env("ASSOCIATION_EMAIL", default="tousu@xiaoxie.example")
+# The 文号's prefix: 示消 gives 示消受〔2026〕第12号, 示消转〔2026〕第34号 …
+ASSOCIATION_DOCUMENT_PREFIX = env("ASSOCIATION_DOCUMENT_PREFIX", default="示消")
+# A PNG (transparent background) of the association's seal, applied to the documents as they are issued; empty:
+# the documents show a seal place (盖章处) for the seal pressed by hand.
+ASSOCIATION_SEAL_IMAGE = env("ASSOCIATION_SEAL_IMAGE", default="")
+# The market regulator's hotline, named in texts only where configured (the association's is ASSOCIATION_PHONE).
+REGULATOR_HOTLINE = env("REGULATOR_HOTLINE", default="")

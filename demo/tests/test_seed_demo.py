@@ -53,13 +53,15 @@ def test_publicity_was_approved_by_another_person_and_published(demo):
 
 def test_finished_cases_carry_their_documents(demo):
     for case in Case.objects.filter(agreement_terms__gt=""):
-        assert case.documents.filter(kind="agreement").exists(), case
+        assert case.documents.filter(kind__in=["agreement", "settlement"]).exists(), case
     for case in Case.objects.filter(termination_ground__isnull=False):
         assert case.documents.filter(kind="termination").exists(), case
     for case in Case.objects.filter(state=CaseState.REJECTED):
         assert case.documents.filter(kind="rejection").exists(), case
     for sheet in TransferSheet.objects.select_related("document"):
-        assert sheet.document.number == sheet.number and sheet.document.pdf
+        from cases.documents import document_pdf
+
+        assert sheet.document.number == sheet.number and document_pdf(sheet.document).startswith(b"%PDF")
 
 
 def test_the_urging_notices_on_overdue_sheets_quote_their_sheet(demo):
@@ -96,6 +98,49 @@ def test_the_data_exchange_is_in_the_demo(demo):
     assert {"sheet.issued", "sheet.urged"} <= platform_kinds
     assert ApiKey.objects.filter(partner__in=[forwarder, platform], revoked_at__isnull=True).count() == 2
     assert "Demo API keys" in demo and "xh_" in demo
+
+
+def test_the_demo_holds_every_document_kind_each_embedding_its_fonts(demo):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from cases.documents import document_pdf
+    from cases.models import Document, DocumentKind
+
+    assert set(Document.objects.values_list("kind", flat=True)) == set(DocumentKind.values)
+    for kind in DocumentKind.values:
+        document = Document.objects.filter(kind=kind).first()
+        reader = PdfReader(BytesIO(document_pdf(document)))
+        for ref in reader.pages[0]["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object() \
+                if "/DescendantFonts" in font else font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, (kind, font["/BaseFont"])
+
+
+def test_every_consumer_past_screening_got_an_sms_or_email_with_its_document(demo):
+    from cases.models import Delivery
+
+    for case in Case.objects.filter(decided_on__isnull=False) | Case.objects.filter(filed_on__isnull=False):
+        sent = Delivery.objects.filter(case=case, party="consumer", method__in=["sms", "email"],
+                                       document__isnull=False, notification__isnull=False)
+        assert sent.exists(), case
+
+
+def test_a_phone_filed_case_has_its_letters_in_the_print_queue(demo):
+    from cases.models import Delivery
+
+    letters = Delivery.objects.filter(method="letter", status="queued", case__channel="phone", party="consumer")
+    assert letters.exists()
+    assert all(letter.document_id and letter.address for letter in letters)
+
+
+def test_agreements_record_performance_and_the_money_paid_apart(demo):
+    performed = Case.objects.filter(performed_on__isnull=False)
+    assert performed.filter(performance_confirmed_by="business").exists()
+    assert performed.filter(performance_confirmed_by="consumer", money_paid__isnull=False).exists()
+    assert Case.objects.filter(performance_confirmed_by="not:consumer").exists()
 
 
 def test_the_demo_staff_have_real_names_and_phones(demo):

@@ -5,14 +5,21 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import transitions
-from cases.models import Case
+from cases.delivery import staff_phone
+from cases.documents import document_issue
+from cases.models import Case, DocumentKind
+from cases.users import person_name
 from cases.validators import detected_type, validate_evidence_file
+from core.association import association
 from core.audit import record_text, require_text, save_audited
 from core.dates import today
+from core.money import amount_in_figures, amount_in_words
 
 from ..models import (
     RESPONSIBLE_PARTIES,
@@ -43,7 +50,43 @@ def appraisal_request(
         )
         request.full_clean(exclude=["status"])  # the FSM field is protected: set by its transitions only
         save_audited(request, actor)
+        _issue_commission(case, request, actor)
     return request
+
+
+PARTY_ZH = {"consumer": "消费者", "business": "经营者", "association": "本会"}
+
+
+def _issue_commission(case, request, actor):
+    """The 鉴定委托书 to the appraisal body: items, samples, fee and who advances it; printed and sent by staff."""
+    particulars = association()
+    advanced_by = PARTY_ZH.get(request.fee_advanced_by, "")
+    with translation.override("zh-hans"):
+        text = render_to_string(
+            "mediation/documents/appraisal.txt",
+            {
+                "case": case, "request": request, "body": request.body, "association": particulars,
+                "samples_by": advanced_by or "消费者",
+                "fee": amount_in_figures(request.fee) if request.fee is not None else "",
+                "fee_words": amount_in_words(request.fee) if request.fee is not None else "",
+                "advanced_by": advanced_by,
+                "mediator": person_name(case.mediator) if case.mediator else "本会工作人员",
+                "phone": staff_phone(case.mediator) or particulars.phone,
+            },
+        )
+    return document_issue(
+        case=case,
+        kind=DocumentKind.APPRAISAL_COMMISSION,
+        text=text,
+        fields=[
+            ("案件编号", case.number or ""),
+            ("委托鉴定机构", request.body.name),
+            ("鉴定事项", request.items),
+            ("鉴定费用", f"{amount_in_figures(request.fee)}" if request.fee is not None else "—"),
+            ("垫付方", advanced_by or "—"),
+        ],
+        actor=actor,
+    )
 
 
 def appraisal_conclude(

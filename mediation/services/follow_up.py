@@ -5,11 +5,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.choices import CaseState
-from cases.models import Case
+from cases.delivery import case_notify
+from cases.models import Case, Delivery
 from cases.services import case_close
 from cases.transitions import CaseConflictError
 from cases.users import get_system_user
@@ -68,8 +70,16 @@ def follow_up_sweep(*, today: date | None = None) -> dict:
     today = today or dates.today()
     cutoff = today - timedelta(days=settings.FOLLOW_UP_WINDOW_DAYS)
     system = get_system_user()
+    from .performance import performance_reminders_sweep
+
+    performance_reminders_sweep(today=today)
+    _follow_up_requests(today)
     due = list(
         Case.objects.filter(state__in=CLOSABLE_STATES, outcome_on__lte=cutoff)
+        # an agreement stays open while its performance period runs, and once a party said it was not performed
+        # (the mediator reopens mediation or closes it with advice: performance.agreement_not_performed)
+        .exclude(state=CaseState.RESOLVED, performed_on__isnull=True, performance_due_on__gt=today)
+        .exclude(state=CaseState.RESOLVED, performance_confirmed_by__startswith="not:")
         .order_by("outcome_on", "pk")
         .values_list("pk", flat=True)
     )
@@ -102,6 +112,22 @@ def follow_up_sweep(*, today: date | None = None) -> dict:
     return counts
 
 
+
+
+def _follow_up_requests(today):
+    """Ask the consumer of each case finished before today (once) to rate the handling on the tracking page."""
+    asked = Delivery.objects.filter(case=OuterRef("pk"), step="follow_up")
+    rows = (
+        Case.objects.filter(state__in=CLOSABLE_STATES, outcome_on__lt=today)
+        .exclude(Exists(asked))
+        .exclude(Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+        .select_related("consumer", "business", "mediator")
+        .order_by("pk")
+    )
+    system = get_system_user()
+    for case in rows:
+        with transaction.atomic():
+            case_notify(case=case, step="follow_up", actor=system)
 
 
 def consumer_rate(*, case_id: int, satisfaction: int, comment: str = "") -> FollowUp:

@@ -1,20 +1,22 @@
 """Outcomes: the agreement (调解协议书) and the termination (终止调解告知书), each issued as a cases.Document."""
 
+from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import deadlines, transitions
 from cases.choices import MONEY_REMEDIES, PUNITIVE_REMEDIES, DisputeChannel, Remedy, remedy_zh
+from cases.delivery import case_notify
 from cases.documents import document_issue
-from cases.models import Document, DocumentKind
-from cases.users import person_name
+from cases.models import Delivery, Document, DocumentKind
+from core import dates
+from core.association import association
 from core.audit import record_text, require_text, save_audited
 from core.dates import cn_date, today
 from core.money import amount_in_figures, amount_in_words
@@ -23,32 +25,67 @@ from ..models import AppraisalRequest, RemedyLine
 
 # --- outcomes ------------------------------------------------------------------------------------------------
 
+ORDINALS = "一二三四五六七八九十"
+
+
+def recovered_value(lines) -> Decimal:
+    """挽回经济损失, defined here once for every path (the mediator's agreement, the consumer accepting the business's
+    answer online): the money paid to the consumer plus the agreed value of the goods or services given
+    (replacement, repair, return …) — each remedy line's amount; an apology has none. What the business actually
+    paid is recorded apart, when the agreement is performed (Case.money_paid, mediation.services.performance)."""
+    return sum((line.amount or Decimal("0") for line in lines), Decimal("0"))
+
 
 def outcome_resolve(
-    *, case_id: int, actor, remedies: list[dict], terms: str = "", money_recovered: Decimal | None = None
+    *,
+    case_id: int,
+    actor,
+    remedies: list[dict],
+    terms: str = "",
+    performance_due_on: date | None = None,
+    performance_manner: str = "",
+    settlement: dict | None = None,
 ) -> Document:
-    """Record the agreement (remedy lines, money recovered), resolve the case and issue the 调解协议书 PDF.
+    """Record the agreement (remedy lines, 履行期限 and manner), resolve the case, issue its document and deliver it
+    to both parties (暂行办法 arts. 21–22).
 
-    `remedies`: dicts with kind, amount (None for an apology) and description. `money_recovered` defaults to the
-    sum of the amounts. Returns the issued agreement.
+    `remedies`: dicts with kind, amount (the money, or the agreed value of goods or services; None for an apology)
+    and description. 挽回经济损失 is `recovered_value` of the lines. `settlement` (the consumer accepted the
+    business's answer online: answer, replied_at, responded_at) issues a 和解记录 instead of a 调解协议书: no
+    mediation took place. Returns the issued document.
     """
     lines = _remedy_lines(remedies)
-    if money_recovered is None:
-        money_recovered = sum((line.amount or Decimal("0") for line in lines), Decimal("0"))
     # 加倍赔偿 apart: the punitive lines' sum (None when the agreement has none), a part of the money recovered.
     punitive = [line.amount or Decimal("0") for line in lines if line.kind in PUNITIVE_REMEDIES]
     punitive_damages = sum(punitive, Decimal("0")) if punitive else None
     terms = terms.strip() or _terms_from(lines)
     with transaction.atomic():
         case = transitions.resolve(
-            case_id=case_id, actor=actor, terms=terms, money_recovered=money_recovered,
+            case_id=case_id, actor=actor, terms=terms, money_recovered=recovered_value(lines),
             punitive_damages=punitive_damages,
+            performance_due_on=performance_due_on or deadlines.performance_due(dates.today()).on,
+            performance_manner=performance_manner.strip() or _manner_of(lines),
         )
         for line in lines:
             line.case = case
             line.full_clean()
             save_audited(line, actor)
-        return _issue_agreement(case, lines, actor)
+        if settlement is not None:
+            document = _issue_settlement_record(case, lines, actor, settlement)
+            case_notify(case=case, step="settled", document=document, parties=BOTH, actor=actor)
+        else:
+            document = _issue_agreement(case, lines, actor)
+            case_notify(case=case, step="resolved", document=document, parties=BOTH, actor=actor)
+        return document
+
+
+BOTH = (Delivery.Party.CONSUMER, Delivery.Party.BUSINESS)
+
+
+def _manner_of(lines):
+    if any(line.kind in MONEY_REMEDIES for line in lines):
+        return "银行转账或者原支付渠道退回"
+    return "当面交付或者上门服务"
 
 
 def _remedy_lines(remedies):
@@ -83,41 +120,75 @@ def _terms_from(lines):
     return "；".join(parts)
 
 
+def _line_text(line):
+    """One obligation of the business as the contract states it, amounts in figures and in words."""
+    label = remedy_zh(line.kind)
+    detail = f"：{line.description}" if line.description else ""
+    if line.amount is None:
+        return f"乙方向甲方{label}{detail}。"
+    amount = f"{amount_in_words(line.amount)}（{amount_in_figures(line.amount)}）"
+    if line.kind in MONEY_REMEDIES:
+        return f"乙方向甲方{label}{amount}{detail}。"
+    return f"乙方为甲方{label}{detail}，双方确认其价值为{amount}。"
+
+
+def _parties(case):
+    return {"consumer": case.consumer, "business": case.business, "association": association(),
+            "received": cn_date(timezone.localdate(case.received_at)),
+            "performance_due": cn_date(case.performance_due_on), "performance_manner": case.performance_manner}
+
+
 def _issue_agreement(case, lines, actor):
+    n = len(lines)
     with translation.override("zh-hans"):
         text = render_to_string(
             "mediation/documents/agreement.txt",
             {
+                **_parties(case),
                 "case": case,
-                "remedies": [
-                    {
-                        "label": remedy_zh(line.kind),
-                        "amount": amount_in_figures(line.amount) if line.amount is not None else "",
-                        "words": amount_in_words(line.amount) if line.amount is not None else "",
-                        "description": line.description,
-                    }
-                    for line in lines
-                ],
-                "terms": case.agreement_terms,
-                "money_recovered": amount_in_figures(case.money_recovered or 0),
-                "money_recovered_words": amount_in_words(case.money_recovered or 0),
-                "association": settings.ASSOCIATION_NAME,
+                "agreed": cn_date(case.outcome_on),
+                "remedies": [{"ordinal": ORDINALS[i], "text": _line_text(line)} for i, line in enumerate(lines)],
+                "performance_ordinal": ORDINALS[n],
+                "effect_ordinal": ORDINALS[n + 1],
+                "copies_ordinal": ORDINALS[n + 2],
             },
         )
     consumer, business = case.consumer, case.business
     fields = [
         ("案件编号", case.number or ""),
         ("甲方（消费者）", consumer.name),
-        ("甲方联系电话", consumer.phone),
         ("乙方（经营者）", business.name if business else ""),
-        ("乙方地址", business.address if business else ""),
         ("商品或服务", case.product),
-        ("调解员", person_name(case.mediator or actor)),
-        ("挽回经济损失", f"{amount_in_words(case.money_recovered or 0)}（{amount_in_figures(case.money_recovered or 0)}）"),
+        ("履行期限", f"{cn_date(case.performance_due_on)}前"),
     ]
     if case.punitive_damages:
         fields.append(("其中加倍赔偿", f"{amount_in_words(case.punitive_damages)}（{amount_in_figures(case.punitive_damages)}）"))
     return document_issue(case=case, kind=DocumentKind.AGREEMENT, text=text, fields=fields, actor=actor)
+
+
+def _issue_settlement_record(case, lines, actor, settlement):
+    with translation.override("zh-hans"):
+        text = render_to_string(
+            "mediation/documents/settlement.txt",
+            {
+                **_parties(case),
+                "case": case,
+                "transferred": cn_date(timezone.localdate(case.transferred_at)) if case.transferred_at else "",
+                "replied": cn_date(timezone.localdate(settlement["replied_at"])),
+                "responded": cn_date(timezone.localdate(settlement["responded_at"])),
+                "answer": settlement["answer"],
+                "remedies": [{"text": _line_text(line).replace("乙方", case.business.name).replace("甲方", "消费者")}
+                             for line in lines],
+            },
+        )
+    fields = [
+        ("案件编号", case.number or ""),
+        ("投诉人", case.consumer.name),
+        ("被投诉经营者", case.business.name),
+        ("商品或服务", case.product),
+        ("履行期限", f"{cn_date(case.performance_due_on)}前"),
+    ]
+    return document_issue(case=case, kind=DocumentKind.SETTLEMENT_RECORD, text=text, fields=fields, actor=actor)
 
 
 def outcome_terminate(
@@ -151,13 +222,17 @@ def outcome_terminate(
 def _issue_termination_notice(case, actor):
     with translation.override("zh-hans"):
         channel_label = str(DisputeChannel(case.advised_channel).label)
+        ground = case.termination_ground
         text = render_to_string(
             "mediation/documents/termination.txt",
             {
                 "case": case,
-                "ground": case.termination_ground,
+                "ground": ground,
+                "rule": f"{ground.get_source_display()}（{ground.code}）",
                 "explanation": case.termination_explanation,
                 "channel": channel_label,
+                "association": association(),
+                "regulator_hotline": association().regulator_hotline,
             },
         )
     fields = [
@@ -172,4 +247,6 @@ def _issue_termination_notice(case, actor):
         with translation.override("zh-hans"):
             basis = deadlines.citations(case)["mediation_due_on"]
         fields.insert(-2, ("调解期限", f"{cn_date(case.mediation_due_on)}（依据：{basis}）"))
-    return document_issue(case=case, kind=DocumentKind.TERMINATION_NOTICE, text=text, fields=fields, actor=actor)
+    document = document_issue(case=case, kind=DocumentKind.TERMINATION_NOTICE, text=text, fields=fields, actor=actor)
+    case_notify(case=case, step="terminated", document=document, parties=BOTH, actor=actor)
+    return document

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import deadlines, transitions
 from cases.choices import MONEY_REMEDIES, CaseState, PeriodKind, Remedy, remedy_zh
+from cases.delivery import case_notify, sheet_delivered, staff_phone
 from cases.documents import document_issue, plain_text
 from cases.models import Business, Case, DocumentKind, Evidence
 from cases.services import case_answer_due_set, case_start_mediation, evidence_add
@@ -79,8 +80,12 @@ def transfer_sheet_issue(*, case: Case, actor, annex: str = "", extra_fields: tu
     sheet.number = sheet.document.number
     sheet.contact_user = business_contact_user(case.business) if case.business.email else None
     save_audited(sheet, actor, reason=record_text(gettext_lazy("Transfer sheet issued")))
+    dispatch = None
     if case.business.email:
-        _dispatch(sheet, actor=actor, kind=TransferSheetDispatch.Kind.ISSUED, to_address=case.business.email)
+        dispatch = _dispatch(sheet, actor=actor, kind=TransferSheetDispatch.Kind.ISSUED, to_address=case.business.email)
+    sheet_delivered(case=case, document=sheet.document, notification=dispatch.notification if dispatch else None,
+                    actor=actor)
+    case_notify(case=case, step="transferred", actor=actor)
     return sheet
 
 
@@ -91,7 +96,8 @@ def transfer_sheet_fields(*, sheet: TransferSheet, case: Case, provisional: bool
     """The sheet's table: the complaint's facts at a glance and the answer-by date (marked provisional when it
     was computed for a year whose official holiday notice is not entered yet)."""
     mediator = person_name(case.mediator)
-    contact = f"电话 {settings.ASSOCIATION_PHONE}" + (f"，邮箱 {case.mediator.email}" if case.mediator and case.mediator.email else "")
+    phone = staff_phone(case.mediator) or settings.ASSOCIATION_PHONE
+    contact = f"电话 {phone}" + (f"，邮箱 {case.mediator.email}" if case.mediator and case.mediator.email else "")
     return [
         ("案件编号", case.number or ""),
         ("被投诉经营者", case.business.name),
@@ -286,15 +292,8 @@ def business_reply_submit(
                 "late": reply.is_late,
             },
         )
-        notification_enqueue(
-            channel="sms",
-            template="mediation/reply_to_consumer",
-            to_address=case.consumer.phone,
-            about=reply,
-            dedupe_key=f"business-reply:{reply.pk}:consumer-sms",
-            context={"association": settings.ASSOCIATION_NAME, "product": case.product,
-                     "url": settings.PUBLIC_BASE_URL + reverse("public:track")},
-        )
+        if reply.consumer_can_decide:
+            case_notify(case=case, step="offer", actor=actor)
     return reply
 
 
@@ -410,7 +409,8 @@ def consumer_offer_respond(*, case_id: int, accept: bool, comment: str = "") -> 
             )
             outcomes.outcome_resolve(
                 case_id=case.pk, actor=system, remedies=[_remedy_from_reply(reply, case)], terms=terms,
-                money_recovered=reply.amount or Decimal("0"),
+                settlement={"answer": reply_summary(reply), "replied_at": reply.submitted_at,
+                            "responded_at": timezone.now()},
             )
             case.refresh_from_db()
         else:
@@ -447,7 +447,8 @@ def _remedy_from_reply(reply: BusinessReply, case: Case) -> dict:
     """The agreement's remedy line when the consumer accepts the business's answer: the remedy offered, or (when
     the business accepted the demand) the consumer's own demand; a money remedy without an amount becomes "other"."""
     kind = reply.remedy or case.demand_type
-    amount = reply.amount if reply.amount is not None else case.amount_claimed
+    # the agreed value of what is given: the amount offered, else the consumer's claim, else the price paid
+    amount = next((a for a in (reply.amount, case.amount_claimed, case.amount_paid) if a is not None), None)
     if kind not in Remedy.values or (kind in MONEY_REMEDIES and amount is None):
         kind = Remedy.OTHER
     if kind == Remedy.APOLOGY:

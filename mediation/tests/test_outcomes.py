@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cases.documents import document_pdf
 from cases.models import Case, TerminationGround
 from cases.models import Document as CaseDocument
 from mediation.models import RemedyLine
@@ -25,11 +26,7 @@ REMEDIES = [
 
 
 def _text(document):
-    document.pdf.open("rb")
-    try:
-        data = document.pdf.read()
-    finally:
-        document.pdf.close()
+    data = document_pdf(document)
     return "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages).replace("\n", "")
 
 
@@ -38,7 +35,7 @@ def test_resolve_records_remedies_and_issues_the_agreement(make_case, mediator, 
     document = outcome_resolve(case_id=case.pk, actor=mediator, remedies=REMEDIES)
     case.refresh_from_db()
     assert case.state == "resolved"
-    assert case.money_recovered == Decimal("4599.00")  # the sum of the amounts, when not given
+    assert case.money_recovered == Decimal("4599.00")  # 挽回经济损失: the sum of the amounts (recovered_value)
     assert case.agreement_terms == "退款4299.00元（退还购机款）；赔偿300.00元（交通误工费）；赔礼道歉（书面道歉）"
     assert [(r.kind, r.amount) for r in RemedyLine.objects.filter(case=case)] == [
         ("refund", Decimal("4299.00")), ("compensation", Decimal("300.00")), ("apology", None),
@@ -46,27 +43,33 @@ def test_resolve_records_remedies_and_issues_the_agreement(make_case, mediator, 
     assert document.kind == "agreement" and document.number.startswith("XY-")
     text = _text(document)
     for expected in ("调解协议书", document.number, case.number, "张伟", "13900001234", business.name, "双门冰箱",
-                     "退款人民币肆仟贰佰玖拾玖元整（4,299.00元）", "赔偿人民币叁佰元整（300.00元）", "赔礼道歉", "人民币肆仟伍佰玖拾玖元整", "4,599.00元", "盖章处", "一式三份", "甲方", "乙方"):
+                     "退款人民币肆仟贰佰玖拾玖元整（4,299.00元）", "赔偿人民币叁佰元整（300.00元）", "赔礼道歉", "盖章处",
+                     "一式三份", "甲方", "乙方", "履行期限", "调解员签字", "日期："):
         assert expected in text, expected
+    # a contract between the parties: no internal statistic, no remedy list repeated as "协议内容"
+    for unexpected in ("挽回经济损失", "人民币肆仟伍佰玖拾玖元整", "协议内容"):
+        assert unexpected not in text, unexpected
     assert document.history.get().history_user == mediator
 
 
-def test_money_recovered_given_explicitly_wins(make_case, mediator):
+def test_money_recovered_counts_the_agreed_value_of_goods(make_case, mediator):
+    """挽回经济损失 is defined once: money plus the agreed value of goods or services; an apology counts nothing."""
     case = make_case("mediating")
-    outcome_resolve(case_id=case.pk, actor=mediator, remedies=[REMEDIES[2]], terms="赔礼道歉并更换",
-                    money_recovered=Decimal("4299.00"))
+    outcome_resolve(case_id=case.pk, actor=mediator, terms="赔礼道歉并更换",
+                    remedies=[REMEDIES[2], {"kind": "replacement", "amount": Decimal("3299.00"), "description": "新机"}])
     case.refresh_from_db()
-    assert (case.money_recovered, case.agreement_terms) == (Decimal("4299.00"), "赔礼道歉并更换")
+    assert (case.money_recovered, case.agreement_terms) == (Decimal("3299.00"), "赔礼道歉并更换")
+    assert case.money_paid is None  # what was actually paid is recorded on performance, apart
 
 
 def test_the_issued_agreement_is_frozen(make_case, mediator):
     case = make_case("mediating")
     document = outcome_resolve(case_id=case.pk, actor=mediator, remedies=REMEDIES[:1])
-    before_text, before_pdf = document.text, document.pdf.read()
+    before_text, before_pdf = document.text, document_pdf(document)
     Case.objects.filter(pk=case.pk).update(product="别的商品", facts="改过的事实")
     document = CaseDocument.objects.get(pk=document.pk)
     assert document.text == before_text and "冰箱不制冷" in document.text
-    assert document.pdf.read() == before_pdf
+    assert document_pdf(document) == before_pdf
 
 
 @pytest.mark.parametrize(

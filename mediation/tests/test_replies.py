@@ -38,7 +38,9 @@ def test_a_reply_moves_the_case_to_replied_as_the_business_user(make_sheet, busi
     assert (
         Notification.objects.filter(template="mediation/business_reply", recipient_user=mediator).count() == 2
     )
-    assert Notification.objects.get(template="mediation/reply_to_consumer").to_address == "13900001234"
+    offer = Notification.objects.get(template="cases/consumer_notice", dedupe_key__startswith="delivery:",
+                                     body__contains="选择接受")
+    assert offer.to_address == "13900001234" and "查询" in offer.body
 
 
 def test_a_late_reply_is_accepted_and_marked_late(make_sheet, business_user, time_machine):
@@ -126,10 +128,14 @@ def test_accepting_the_offer_resolves_the_case_with_the_amount(make_sheet, busin
     assert latest.history_user == get_system_user()
     assert "同意退款" in latest.history_change_reason
     assert response.decision == ConsumerResponse.Decision.ACCEPTED and response.comment == "可以"
-    # The agreement is recorded as on any resolution: the remedy offered, and the 调解协议书 issued.
+    # The outcome is recorded as on any resolution (the remedy offered), but no mediation took place: a 和解记录
+    # is issued, not a 调解协议书, and it names no mediator.
     remedy = case.remedies.get()
     assert (remedy.kind, remedy.amount) == ("refund", Decimal("3000.00"))
-    assert case.documents.filter(title__contains="调解协议书").exists()
+    record = case.documents.get(kind="settlement")
+    assert record.title == "和解记录" and "主持调解" not in record.text and "未另行组织调解" in record.text
+    assert not case.documents.filter(kind="agreement").exists()
+    assert set(case.deliveries.filter(document=record).values_list("party", flat=True)) == {"consumer", "business"}
     notices = Notification.objects.filter(template="mediation/consumer_response", recipient_user=mediator)
     assert notices.count() == 2
     with pytest.raises(ValidationError):
@@ -155,11 +161,15 @@ def test_a_dispute_is_not_put_to_the_consumer(make_sheet, business_user):
     assert Case.objects.get(pk=sheet.case_id).state == "replied"
 
 
-def test_accepting_the_demand_recovers_the_amount_the_business_states(make_sheet, business_user):
+def test_accepting_the_demand_recovers_the_value_demanded(make_sheet, business_user):
+    """The business accepts the demand without naming an amount: 挽回经济损失 is the value the consumer claimed (or
+    the price paid), never 0 for a replacement worth thousands."""
     sheet = make_sheet()
     transfers.business_reply_submit(sheet_id=sheet.pk, actor=business_user, kind="accept", amount=None)
     transfers.consumer_offer_respond(case_id=sheet.case_id, accept=True)
-    assert Case.objects.get(pk=sheet.case_id).money_recovered == Decimal("0")
+    case = Case.objects.get(pk=sheet.case_id)
+    expected = case.amount_claimed if case.amount_claimed is not None else case.amount_paid
+    assert expected and case.money_recovered == expected
 
 
 def test_the_consumer_rates_after_the_outcome(make_sheet, business_user):

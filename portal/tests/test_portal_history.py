@@ -30,7 +30,7 @@ def test_answered_and_closed_sheets_are_in_the_history_with_their_documents(
     assert _sheet(phone).number in page and _sheet(closed).number in page
     assert _sheet(waiting).number not in page and _sheet(foreign).number not in page
     agreement = closed.documents.get(kind=DocumentKind.AGREEMENT)
-    link = reverse("portal:sheet_document_pdf", args=[_sheet(closed).pk, agreement.pk])
+    link = reverse("portal:sheet_document", args=[_sheet(closed).pk, agreement.pk])
     assert link in page
     response = client.get(link)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -40,7 +40,7 @@ def test_documents_of_another_case_or_for_the_consumer_only_are_not_served(clien
     closed, other = make_case("closed"), make_case("closed")
     client.force_login(business_user)
     foreign_doc = other.documents.get(kind=DocumentKind.AGREEMENT)
-    assert client.get(reverse("portal:sheet_document_pdf", args=[_sheet(closed).pk, foreign_doc.pk])).status_code == 404
+    assert client.get(reverse("portal:sheet_document", args=[_sheet(closed).pk, foreign_doc.pk])).status_code == 404
     rejected = make_case("submitted")
     from cases import services
     from cases.models import RejectionGround
@@ -48,7 +48,7 @@ def test_documents_of_another_case_or_for_the_consumer_only_are_not_served(clien
     services.case_reject(case_id=rejected.pk, actor=rejected.mediator, grounds=[RejectionGround.objects.filter(is_active=True).first()],
                          explanation="不属于受理范围")
     notice = rejected.documents.get(kind=DocumentKind.REJECTION_NOTICE)
-    assert client.get(reverse("portal:sheet_document_pdf", args=[_sheet(closed).pk, notice.pk])).status_code == 404
+    assert client.get(reverse("portal:sheet_document", args=[_sheet(closed).pk, notice.pk])).status_code == 404
 
 
 def test_an_answered_sheet_says_answered_and_asks_for_no_answer_date(client, make_sheet, business_user):

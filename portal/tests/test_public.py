@@ -217,7 +217,7 @@ def test_a_wrong_phone_gets_the_same_answer_and_no_sms(client):
     case, number, _secret = _filed(client)
     response = client.post(reverse("public:track"), {"p-number": number, "p-phone": "13900000000"})
     assert response["Location"] == reverse("public:track_code")
-    assert not Notification.objects.filter(channel="sms").exists()
+    assert not Notification.objects.filter(channel="sms", template="portal/tracking_code").exists()
     for code in ("000000", "123456"):
         client.post(reverse("public:track_code"), {"code": code})
     assert client.get(reverse("public:status")).status_code == 302
@@ -226,7 +226,7 @@ def test_a_wrong_phone_gets_the_same_answer_and_no_sms(client):
 def test_codes_allow_five_tries(client):
     case, number, _secret = _filed(client)
     client.post(reverse("public:track"), {"p-number": number, "p-phone": "13800138000"})
-    code = re.search(r"\d{6}", Notification.objects.get(channel="sms").body).group(0)
+    code = re.search(r"\d{6}", Notification.objects.get(channel="sms", template="portal/tracking_code").body).group(0)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(5):
         client.post(reverse("public:track_code"), {"code": wrong})

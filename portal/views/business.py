@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.delivery import portal_document_read
 from cases.documents import pdf_response
 from cases.models import Evidence
 from groups.selectors import led_group_members
@@ -24,10 +25,11 @@ from mediation import selectors
 from mediation.links import portal_link_user
 from mediation.models import TransferSheet
 from mediation.services import transfers
+from mediation.services.performance import agreement_performance_confirm
 
 from .. import ratelimits
 from ..access import LINK_SCOPE_KEY, business_portal
-from ..forms import EvidenceUploadForm, MessageForm, PortalLoginForm, ReplyForm
+from ..forms import EvidenceUploadForm, MessageForm, PerformanceForm, PortalLoginForm, ReplyForm
 
 SHEETS_PER_PAGE = 50
 
@@ -105,8 +107,14 @@ def _sheet_or_404(request, pk):
     return sheet
 
 
-def _render_sheet(request, sheet, *, reply_form=None, message_form=None, evidence_form=None, status=200):
+def _render_sheet(
+    request, sheet, *, reply_form=None, message_form=None, evidence_form=None, performance_form=None, status=200
+):
     case = sheet.case
+    performance_open = (
+        case.state == "resolved" and case.performance_due_on is not None and case.performed_on is None
+        and not case.performance_confirmed_by
+    )
     reply = getattr(sheet, "reply", None)
     can_reply = reply is None and case.state == "transferred"
     group, group_members = led_group_members(case)
@@ -116,7 +124,6 @@ def _render_sheet(request, sheet, *, reply_form=None, message_form=None, evidenc
         "group_total": sum((m.case.amount_paid or 0 for m in group_members), 0),
         "sheet": sheet,
         "case": case,
-        "documents": selectors.portal_case_documents(sheet=sheet),
         "reply": reply,
         "today": timezone.localdate(),
         "evidence": selectors.portal_sheet_evidence(sheet=sheet),
@@ -126,6 +133,8 @@ def _render_sheet(request, sheet, *, reply_form=None, message_form=None, evidenc
         "reply_form": reply_form or (ReplyForm() if can_reply else None),
         "message_form": message_form or MessageForm(),
         "evidence_form": evidence_form or EvidenceUploadForm(),
+        "documents": selectors.portal_sheet_documents(sheet=sheet),
+        "performance_form": performance_form or (PerformanceForm() if performance_open else None),
     }
     return render(request, "portal/business/sheet.html", context, status=status)
 
@@ -211,14 +220,33 @@ def sheet_evidence(request, pk, evidence_pk):
 @require_GET
 def sheet_pdf(request, pk):
     """The sheet's stored PDF; a business reads only its own sheets (a foreign or missing one is a 404)."""
-    return pdf_response(_sheet_or_404(request, pk).document)
+    sheet = _sheet_or_404(request, pk)
+    portal_document_read(document=sheet.document, actor=request.user)
+    return pdf_response(sheet.document)
 
 
 @business_portal
 @require_GET
-def sheet_document_pdf(request, pk, document_pk):
-    """Another document of the sheet's case the business received (urging notice, agreement, termination)."""
-    document = selectors.portal_sheet_document(sheet=_sheet_or_404(request, pk), document_id=document_pk)
+def sheet_document(request, pk, document_pk):
+    """A document of the sheet's case addressed to the business (its 催办, the agreement …); opening it is the
+    portal delivery's arrival."""
+    sheet = _sheet_or_404(request, pk)
+    document = selectors.portal_sheet_documents(sheet=sheet).filter(pk=document_pk).first()
     if document is None:
         raise Http404
+    portal_document_read(document=document, actor=request.user)
     return pdf_response(document)
+
+
+@business_portal
+@require_POST
+def sheet_performance(request, pk):
+    sheet = _sheet_or_404(request, pk)
+    form = PerformanceForm(request.POST)
+    if form.is_valid() and _run(
+        request, form, agreement_performance_confirm, case_id=sheet.case_id, by="business",
+        performed=form.cleaned_data["performed"], note=form.cleaned_data["note"],
+    ):
+        messages.success(request, _("Thank you. The association has been told."))
+        return redirect(reverse("portal:sheet", args=[sheet.pk]))
+    return _render_sheet(request, sheet, performance_form=form, status=400)

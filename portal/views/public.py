@@ -17,14 +17,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.choices import CaseState, PauseKind
 from cases.documents import pdf_response
-from cases.models import Case, DocumentKind
+from cases.models import CONSUMER_KINDS, Case, DocumentKind
+from cases.services import case_supplement_upload
 from cases.users import get_system_user
 from core.clientip import client_ip
 from groups.models import ConsentAct, GroupComplaint, MemberConsent
 from groups.selectors import member_of
 from groups.services import consent_of, group_member_remove, member_consent_record, member_offer_answer
 from mediation.services.follow_up import consumer_rate
+from mediation.services.performance import agreement_performance_confirm
 from mediation.services.transfers import consumer_offer_respond
 from notifications.services import notification_enqueue
 
@@ -32,7 +35,9 @@ from .. import ratelimits, tracking
 from ..forms import (
     ComplaintForm,
     OfferResponseForm,
+    PerformanceForm,
     RatingForm,
+    SupplementUploadForm,
     TrackCodeForm,
     TrackPhoneForm,
     TrackSecretForm,
@@ -240,6 +245,48 @@ def status(request):
 
 
 @require_GET
+def document_pdf(request, pk):
+    """A document addressed to the consumer of the granted case (CONSUMER_KINDS), as stored when issued."""
+    case = _granted_case(request)
+    if case is None:
+        return redirect("public:track")
+    document = case.documents.filter(pk=pk, kind__in=CONSUMER_KINDS).first()
+    if document is None:
+        raise Http404
+    return pdf_response(document)
+
+
+@require_POST
+def supplement_upload(request):
+    case = _granted_case(request)
+    if case is None:
+        return redirect("public:track")
+    form = SupplementUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            case_supplement_upload(case_id=case.pk, files=form.cleaned_data["files"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Thank you. The association has received your material."))
+            return redirect(reverse("public:status"))
+    return _render_status(request, case, status=400, supplement_form=form)
+
+
+@require_POST
+def performance(request):
+    return _answer(
+        request,
+        PerformanceForm,
+        "performance_form",
+        lambda case, data: agreement_performance_confirm(
+            case_id=case.pk, by="consumer", performed=data["performed"], note=data["note"]
+        ),
+    )
+
+
+@require_GET
 def rejection_notice_pdf(request):
     """The rejection notice (不予受理告知书) of the consumer's granted case, as stored when it was issued."""
     case = _granted_case(request)
@@ -266,8 +313,15 @@ def _group_context(case):
     return {"membership": member, "representatives": reps, "consents": consents}
 
 
-def _render_status(request, case, *, offer_form=None, rating_form=None, status=200):
+def _render_status(
+    request, case, *, offer_form=None, rating_form=None, supplement_form=None, performance_form=None, status=200
+):
     progress = case_progress(case)
+    waiting_for_material = case.pause_kind == PauseKind.SUPPLEMENT
+    performance_open = (
+        case.state == CaseState.RESOLVED and case.performance_due_on is not None and case.performed_on is None
+        and not case.performance_confirmed_by
+    )
     context = {
         **_group_context(case),
         "case": case,
@@ -275,6 +329,9 @@ def _render_status(request, case, *, offer_form=None, rating_form=None, status=2
         "tracking_number": tracking.tracking_number(case),
         "offer_form": offer_form or (OfferResponseForm() if progress.offer_open else None),
         "rating_form": rating_form or (RatingForm() if progress.can_rate else None),
+        "supplement_form": supplement_form or (SupplementUploadForm() if waiting_for_material else None),
+        "performance_form": performance_form or (PerformanceForm() if performance_open else None),
+        "documents": case.documents.filter(kind__in=CONSUMER_KINDS).order_by("issued_at", "pk"),
         "association_phone": settings.ASSOCIATION_PHONE,
     }
     return render(request, "portal/public/status.html", context, status=status)

@@ -23,7 +23,12 @@ def _text(document):
     return "".join(p.extract_text() for p in PdfReader(BytesIO(document_pdf(document))).pages).replace("\n", "")
 
 
-def test_every_kind_is_one_document_with_a_stored_pdf(travel, sweep, make_case, mediator):
+def test_every_kind_is_one_document_with_a_stored_pdf(travel, sweep, make_case, make_sheet, mediator, business_user):
+    from cases.models import DocumentKind, TerminationGround
+    from mediation.services import transfers
+
+    supplement = make_case("submitted")
+    case_services.case_request_supplement(case_id=supplement.pk, actor=mediator, missing="购物发票；商品照片")
     rejected = make_case("submitted")
     ground = RejectionGround.objects.filter(is_active=True).first()
     case_services.case_reject(case_id=rejected.pk, actor=mediator, grounds=[ground], explanation="商品已过保修期")
@@ -32,20 +37,32 @@ def test_every_kind_is_one_document_with_a_stored_pdf(travel, sweep, make_case, 
     sweep()
     resolved = make_case("mediating")
     outcomes.outcome_resolve(case_id=resolved.pk, actor=mediator, remedies=[{"kind": "refund", "amount": 4299}])
+    make_case("appraisal")
+    terminated = make_case("mediating")
+    outcomes.outcome_terminate(case_id=terminated.pk, actor=mediator, ground=TerminationGround.objects.first(),
+                               channel="court", explanation="双方分歧较大")
+    case_services.case_close(case_id=terminated.pk, actor=mediator, note="结案")
+    sheet = make_sheet()
+    transfers.business_reply_submit(sheet_id=sheet.pk, actor=business_user, kind="offer", remedy="replacement",
+                                    amount=None, explanation="同意更换新机")
+    transfers.consumer_offer_respond(case_id=sheet.case_id, accept=True)
 
     documents = {d.kind: d for d in Document.objects.all()}
-    assert sorted(documents) == ["agreement", "rejection", "transfer_sheet", "urging"]
-    assert Document.objects.count() == 4 + 1  # the mediating case was transferred first: its sheet
-    prefixes = {"rejection": "BS-", "transfer_sheet": "ZB-", "urging": "CB-", "agreement": "XY-"}
+    assert sorted(documents) == sorted(DocumentKind.values)
     for kind, document in documents.items():
-        assert document.number.startswith(prefixes[kind])
+        assert document.number.startswith(f"{DocumentKind(kind).prefix}-")
         text = _text(document)
-        assert document.number in text and (document.case.number or document.case.product) in text, kind
-        assert "示范市消费者协会" in text and "盖章处" in text
+        assert document.number in text and document.official_number in text, kind
+        assert "〔2026〕第" in document.official_number
+        assert "示范市消费者协会" in text and "第 1 页 共" in text, kind
+        assert ("盖章处" in text) == (kind != "case_file"), kind
         document.refresh_from_db()
         assert document.pdf, kind  # stored (the urging notice's on its first reading)
     assert ground.label_zh in _text(documents["rejection"]) and rejected.consumer.name in _text(documents["rejection"])
     assert "人民币肆仟贰佰玖拾玖元整" in _text(documents["agreement"])
+    assert "购物发票" in _text(documents["supplement"]) and "商品照片" in _text(documents["supplement"])
+    assert "第三十七条第一款第（七）项" in _text(documents["termination"])
+    assert "终止调解告知书" in _text(documents["case_file"])  # the contents list names the case's documents
 
 
 def test_the_sheet_pdf_and_the_sheet_agree_and_its_urging_notice_cites_it(travel, sweep, make_case):

@@ -247,7 +247,7 @@ def test_without_a_mediator_the_supervisors_are_reminded(travel, sweep, make_cas
     case = make_case("submitted", mediator=None)
     travel(case.acceptance_due_on + DAY)
     sweep()
-    assert Notification.objects.get().recipient_user == supervisor
+    assert Notification.objects.exclude(template="cases/consumer_notice").get().recipient_user == supervisor
 
 
 def test_waiting_for_material_stops_the_acceptance_ladder(travel, sweep, make_case, mediator):

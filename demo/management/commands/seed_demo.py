@@ -34,7 +34,7 @@ from cases.users import BUSINESS_GROUP, MEDIATOR_GROUP, SUPERVISOR_GROUP
 from demo import evidence
 from groups.services import hotspot_alerts_send
 from mediation.models import AppraisalBody, Escalation
-from mediation.services import appraisal, escalation, follow_up, outcomes, transfers
+from mediation.services import appraisal, escalation, follow_up, outcomes, performance, transfers
 from mediation.services.follow_up import follow_up_sweep
 from portal.services import complaint_submit_online
 from reminders.services import deadlines_sweep
@@ -136,6 +136,20 @@ DEMO_PARTNERS = [
 DEMO_RULE_SET = "shanghai-2014"
 
 
+def _demo_photo(name):
+    """A small PNG standing for a consumer's photo."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 200), "#f4f1ea")
+    ImageDraw.Draw(image).rectangle((20, 20, 300, 180), outline="#a33", width=6)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
 class Command(BaseCommand):
     help = "Create demo users, businesses and three months of realistic complaint handling (idempotent)."
 
@@ -209,6 +223,7 @@ class Demo(GroupStories):
         self.rng = random.Random(2026)
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
+        self.portal_user = users["qiye"]
         self.businesses = self._businesses(users["qiye"])
         self.body = self._appraisal_body()
         self.queue = []
@@ -284,7 +299,13 @@ class Demo(GroupStories):
             nature=nature, category=category, facts=facts, demand_type=demand_type, demand=demand,
             amount_claimed=Decimal(amount),
         )
-        consumer = {"name": person[0], "phone": person[1], "address": "示范市幸福路1号"}
+        # Every other consumer gave an email address (the documents are emailed); the others get them by letter.
+        with_email = int(person[1][-1]) % 2 == 1
+        consumer = {
+            "name": person[0], "phone": person[1], "address": f"示范市幸福路{int(person[1][-2:])}号",
+            "email": f"consumer{person[1][-4:]}@example.com" if with_email else "",
+            "id_number": f"11010119900101{person[1][-4:]}" if with_email else "",
+        }
         if online:
             bought = fields["purchased_on"]
             files = [
@@ -298,7 +319,9 @@ class Demo(GroupStories):
             return case
         return cases.case_register(
             actor=mediator, consumer=consumer, business=business, mediator=mediator,
-            channel=self.rng.choice(["phone", "walk_in", "letter"]), received_at=timezone.now(), **fields,
+            # a complaint by phone from someone without email: its documents go to the letter queue
+            channel="phone" if not with_email else self.rng.choice(["phone", "walk_in", "letter"]),
+            received_at=timezone.now(), **fields,
         )
 
     def _accept_and_transfer(self, case, mediator, *, transfer_after=1):
@@ -324,7 +347,11 @@ class Demo(GroupStories):
     def story_supplement(self, complaint, person, mediator):
         case = yield 0, 9, lambda: self._register(complaint, person, mediator)
         yield 1, 10, lambda: cases.case_request_supplement(
-            case_id=case.pk, actor=mediator, missing="请补充预付卡购卡凭证及店铺停业的照片。"
+            case_id=case.pk, actor=mediator, missing="预付卡购卡凭证；店铺停业的照片"
+        )
+        # the consumer uploads a photo on the tracking page; the mediator has yet to check it
+        yield 3, 21, lambda: cases.case_supplement_upload(
+            case_id=case.pk, files=[_demo_photo("店铺停业照片.png")], note="店铺门口贴的停业通知"
         )
 
     def story_rejected(self, complaint, person, mediator):
@@ -398,6 +425,9 @@ class Demo(GroupStories):
             explanation="同意按剩余课时退还学费6400元。",
         )
         yield 6, 19, lambda: transfers.consumer_offer_respond(case_id=case.pk, accept=True, comment="同意退费方案。")
+        yield 8, 20, lambda: performance.agreement_performance_confirm(
+            case_id=case.pk, by="consumer", performed=True, money_paid=Decimal("6400.00"), note="已收到退款。"
+        )
         yield 9, 20, lambda: follow_up.consumer_rate(case_id=case.pk, satisfaction=5, comment="处理很及时，谢谢。")
 
     def story_terminated(self, complaint, person, mediator):
@@ -424,6 +454,9 @@ class Demo(GroupStories):
                                                         "description": "同型号双门冰箱"}],
             terms="经营者为消费者更换同型号新冰箱，并承担上门安装费用。",
         )
+        yield 9, 16, lambda: performance.agreement_performance_confirm(
+            case_id=case.pk, by="business", actor=self.portal_user, performed=True, note="新冰箱已送货安装。"
+        )
         yield 10, 15, lambda: follow_up.follow_up_by_phone(
             case_id=case.pk, actor=mediator, satisfaction=4, comment="电话回访：已更换，消费者满意。"
         )
@@ -440,6 +473,10 @@ class Demo(GroupStories):
             remedies=[{"kind": "refund", "amount": Decimal("12.00"), "description": "少称1斤的货款"},
                       {"kind": "apology", "amount": None, "description": "当面赔礼道歉"}],
             terms="经营者退还少称部分货款12元，并向消费者赔礼道歉。",
+        )
+        # the consumer reports on the tracking page that nothing was refunded yet: the mediator decides
+        yield 11, 20, lambda: performance.agreement_performance_confirm(
+            case_id=case.pk, by="consumer", performed=False, note="商家至今未退款。"
         )
 
     def story_closed_lapsed(self, complaint, person, mediator):
@@ -608,6 +645,7 @@ class Demo(GroupStories):
                 credit_code=code,
                 defaults=dict(
                     name=name, address=addr, contact_person=person, phone=phone, email=email,
+                    legal_representative=f"{person[0]}某某",
                     region=regions[index % len(regions)],
                 ),
             )[0]
