@@ -189,6 +189,13 @@ class ReplyInSerializer(serializers.Serializer):
     explanation = serializers.CharField(max_length=5_000, required=False, allow_blank=True, default="")
 
 
+class PerformanceInSerializer(serializers.Serializer):
+    """Whether the business carried out the agreement of the sheet's case (履行), with an optional note."""
+
+    performed = serializers.BooleanField()
+    note = serializers.CharField(max_length=1_000, required=False, allow_blank=True, default="")
+
+
 class MessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = SheetMessage

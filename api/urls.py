@@ -33,6 +33,7 @@ v1 = [
     path("sheets/", views.SheetList.as_view(), name="sheets"),
     path("sheets/<sheet_number:number>/", views.SheetDetail.as_view(), name="sheet"),
     path("sheets/<sheet_number:number>/reply/", views.SheetReply.as_view(), name="sheet-reply"),
+    path("sheets/<sheet_number:number>/performance/", views.SheetPerformance.as_view(), name="sheet-performance"),
     path("sheets/<sheet_number:number>/messages/", views.SheetMessages.as_view(), name="sheet-messages"),
     path("sheets/<sheet_number:number>/evidence/", views.SheetEvidence.as_view(), name="sheet-evidence"),
     path("open/businesses/", views.OpenBusinesses.as_view(), name="open-businesses"),

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from cases.models import Evidence
 from mediation.models import SheetMessage, TransferSheet
 from mediation.selectors import public_business_list
-from mediation.services import transfers
+from mediation.services import performance, transfers
 from reports.selectors import Period, business_category_breakdown
 
 from . import selectors, serializers, services
@@ -154,6 +154,23 @@ class SheetReply(SheetView, APIView):
         incoming.is_valid(raise_exception=True)
         transfers.business_reply_submit(sheet_id=sheet.pk, actor=request.user, **incoming.validated_data)
         return Response(serializers.SheetSerializer(self.get_sheet()).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["sheets"])
+class SheetPerformance(SheetView, APIView):
+    """Say whether the agreement of the sheet's case was carried out (履行): the portal's service
+    (mediation.services.performance.agreement_performance_confirm), so the case records it exactly as when the
+    business confirms in the portal; "not performed" tells the mediator."""
+
+    @extend_schema(request=serializers.PerformanceInSerializer, responses={200: serializers.SheetSerializer})
+    def post(self, request, number):
+        sheet = self.get_sheet()
+        incoming = serializers.PerformanceInSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        performance.agreement_performance_confirm(
+            case_id=sheet.case_id, by="business", actor=request.user, **incoming.validated_data
+        )
+        return Response(serializers.SheetSerializer(self.get_sheet()).data, status=status.HTTP_200_OK)
 
 
 @extend_schema(tags=["sheets"])
