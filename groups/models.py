@@ -177,7 +177,9 @@ class MemberConsent(models.Model):
         WRITTEN = "written", _("In writing (uploaded authorisation)")
         TRACKING_PAGE = "tracking_page", _("Online by the consumer (complaint form or tracking page)")
 
-    member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="consents")
+    member = models.ForeignKey(
+        GroupMember, on_delete=models.PROTECT, related_name="consents", verbose_name=_("group member")
+    )
     act = models.CharField(_("act"), max_length=30, choices=ConsentAct.choices)
     given = models.BooleanField(_("consent given"), default=True)
     via = models.CharField(_("given how"), max_length=20, choices=Via.choices)
