@@ -508,7 +508,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     # A complaint forwarded by another body (12315, 12345) records where it came from and its id there.
     source_reference = models.CharField(
-        _("forwarded from"), max_length=100, blank=True, help_text=_("The forwarding body and its id, e.g. 12315 · 1101052026…")
+        _("forwarded from"), max_length=100, blank=True, default="", db_default="", help_text=_("The forwarding body and its id, e.g. 12315 · 1101052026…")
     )
     # Online complaints: the consumer's receipt carries a secret for the tracking page; only its hash is kept.
     tracking_secret_hash = models.CharField(

@@ -71,7 +71,7 @@ def test_no_key_or_a_wrong_key_is_401(db, client, handoff_data):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_posts_of_one_id_at_once_make_one_case(supervisor, handoff_data):
     """Two connections post the same id at the same moment: one case, both answers name it."""
     import threading

@@ -17,7 +17,7 @@ from mediation.services.escalation import escalation_propose
 
 pytestmark = pytest.mark.django_db
 
-CASE_PAGE_QUERIES = 56  # the target is 15: see the docstring
+CASE_PAGE_QUERIES = 57  # the target is 15 (issue 12), not met: see the docstring; deliveries and group parts added one
 
 
 def _page_queries(client, case):
@@ -40,5 +40,5 @@ def test_the_case_page_stays_within_its_query_budget(client, make_case, mediator
     for i in range(5):
         services.case_add_note(case_id=case.pk, actor=mediator, body=f"第{i}次电话联系")
     many, ctx = _page_queries(client, case)
-    assert many <= CASE_PAGE_QUERIES, "\n".join(q["sql"][:160] for q in ctx.captured_queries)
+    assert many <= CASE_PAGE_QUERIES, f"{many} queries:\n" + "\n".join(q["sql"][:160] for q in ctx.captured_queries)
     assert many == few, (few, many)  # five more notes cost nothing
