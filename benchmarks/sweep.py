@@ -411,8 +411,7 @@ WITH ladder_step (ladder, kind, ord, days, gap) AS (
                || coalesce('user:' || m.user_id, 'business'),
            CASE m.channel WHEN 'email' THEN 'pending' ELSE 'sent' END, 0, '',
            CASE m.channel WHEN 'email' THEN '' ELSE %(in_app_note)s END,
-           CASE m.channel WHEN 'email' THEN now() END, CASE m.channel WHEN 'email' THEN NULL ELSE now() END, now(),
-           '[]'::jsonb
+           CASE m.channel WHEN 'email' THEN now() END, CASE m.channel WHEN 'email' THEN NULL ELSE now() END, now()
     FROM message m
     JOIN planned p ON p.id = m.case_id
     LEFT JOIN issued n ON n.reminder_id = m.id
