@@ -97,6 +97,7 @@ class Consumer(Visitor):
             "csrfmiddlewaretoken": token,
             "consumer_name": "压测用户",
             "consumer_phone": f"139{random.randint(10000000, 99999999)}",
+            "consumer_address": "示范市人民路1号",  # required material since issue 11 (暂行办法 art. 9)
             "business_name": BUSINESS,
             "business_address": "示范市中山路88号",
             "product": f"压测冰箱 {n}",
