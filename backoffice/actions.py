@@ -5,6 +5,7 @@ service. One table, read top to bottom; the admin only reads it, and each servic
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cases import services as cases
@@ -59,8 +60,37 @@ def _has_open_sheet(case, user):
     return case.is_open and hasattr(case, "transfer_sheet")
 
 
+def fact_checks(user):
+    """What the checks below ask of the case's other records, as EXISTS expressions on the case: one query for
+    all of them (the case page adds them to its own query of what the case holds: remember_facts)."""
+    escalations = Escalation.objects.filter(case=OuterRef("pk"))
+    return {
+        "followed_up": Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
+        "others_proposal": Exists(escalations.filter(status=Escalation.Status.PROPOSED).exclude(proposed_by=user)),
+        **{
+            f"approved_{kind}": Exists(escalations.filter(kind=kind, status=Escalation.Status.APPROVED))
+            for kind in Escalation.Kind.values
+        },
+        "report_waiting": Exists(GovernmentReport.objects.filter(escalation__case=OuterRef("pk"), reply="")),
+    }
+
+
+def remember_facts(case, user, row):
+    """Keep the answers of fact_checks (read by the caller) on the case for this user."""
+    case._action_facts = (user.pk, {key: row[key] for key in fact_checks(user)})
+
+
+def _facts(case, user):
+    cached = getattr(case, "_action_facts", None)
+    if cached is None or cached[0] != user.pk:
+        from cases.models import Case
+
+        remember_facts(case, user, Case.objects.filter(pk=case.pk).values(**fact_checks(user)).first() or {})
+    return case._action_facts[1]
+
+
 def _finished_without_follow_up(case, user):
-    return case.state in follow_up.RATABLE_STATES and not FollowUp.objects.filter(case=case).exists()
+    return case.state in follow_up.RATABLE_STATES and not _facts(case, user)["followed_up"]
 
 
 def _performance_open(case, user):
@@ -72,14 +102,12 @@ def _escalatable(case, user):
 
 
 def _someone_elses_proposal(case, user):
-    return (
-        Escalation.objects.filter(case=case, status=Escalation.Status.PROPOSED).exclude(proposed_by=user).exists()
-    )
+    return _facts(case, user)["others_proposal"]
 
 
 def _approved(kind):
     def check(case, user):
-        return Escalation.objects.filter(case=case, kind=kind, status=Escalation.Status.APPROVED).exists()
+        return _facts(case, user)[f"approved_{kind}"]
 
     return check
 
@@ -105,7 +133,7 @@ def _report_part_to_refer(case, user):
 
 
 def _report_waiting_for_reply(case, user):
-    return GovernmentReport.objects.filter(escalation__case=case, reply="").exists()
+    return _facts(case, user)["report_waiting"]
 
 
 ACTIONS = [

@@ -691,6 +691,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 name="case_open_work_idx",
                 condition=Q(state__in=OPEN_STATES),
             ),
+            # The workbench's unassigned queue (cases.selectors.unassigned_cases), the oldest first: its first rows
+            # off the index instead of sorting every unassigned case.
+            models.Index(
+                fields=["received_at", "id"],
+                name="case_unassigned_idx",
+                condition=Q(state__in=OPEN_STATES, mediator__isnull=True),
+            ),
             # The case list's default order and its filters by state, mediator and business in that order.
             models.Index(fields=["-received_at", "-id"], name="case_list_order_idx"),
             models.Index(fields=["state", "-received_at"], name="case_state_received_idx"),

@@ -81,29 +81,46 @@ def may_search_id_numbers(user) -> bool:
     return user.has_perm("cases.view_consumer_id_number")
 
 
-def search_cases(queryset, term: str, *, user):
-    """`queryset` narrowed to the cases `term` finds, annotated with `search_rank` (higher first)."""
+def search_cases(queryset, term: str, *, user, newest_first=False):
+    """`queryset` narrowed to the cases `term` finds, annotated with `search_rank` (higher first).
+
+    `newest_first`: the caller lists the matches newest first because there are many (search_cases_ordered). On
+    PostgreSQL the words are then tested on each case while the newest cases are read off the list's order index,
+    instead of gathering every match from the GIN index and sorting them: the planner takes words that come
+    together ("戴森 吸尘器") for independent and expects a few hundred matches where there are 17,000, so it
+    would read and sort them all (190 ms at a million cases; 18 ms this way)."""
+    by_index, newest = _search(queryset, term, user=user)
+    return newest if newest_first else by_index
+
+
+def _search(queryset, term: str, *, user):
+    """search_cases both ways (the GIN index's form, the newest-first form), the people and businesses looked up
+    once for both."""
     from .models import Business, Consumer
 
     term = (term or "").strip()
     if not term:
-        return queryset
+        return queryset, queryset
     number = normalize_number(term)
     if match := TRACKING_NUMBER.fullmatch(number):
-        return queryset.filter(pk=int(match.group(1))).annotate(search_rank=Value(1.0, FloatField()))
+        found = queryset.filter(pk=int(match.group(1))).annotate(search_rank=Value(1.0, FloatField()))
+        return found, found
     if CASE_NUMBER.fullmatch(number):
-        return queryset.filter(number=number).annotate(search_rank=Value(1.0, FloatField()))
+        found = queryset.filter(number=number).annotate(search_rank=Value(1.0, FloatField()))
+        return found, found
     digits = re.sub(r"[\s\-+]", "", term)
     if ID_NUMBER.fullmatch(digits.upper()) and may_search_id_numbers(user):
         consumers = Consumer.objects.filter(id_number__in={digits, digits.upper(), digits.lower()})
-        return queryset.filter(consumer__in=list(consumers.values_list("pk", flat=True)[:MATCH_CAP])).annotate(
+        found = queryset.filter(consumer__in=list(consumers.values_list("pk", flat=True)[:MATCH_CAP])).annotate(
             search_rank=Value(1.0, FloatField())
         )
+        return found, found
     if PHONE_PART.fullmatch(digits):
         consumers = Consumer.objects.filter(phone__contains=digits).order_by("-pk")
-        return queryset.filter(consumer__in=list(consumers.values_list("pk", flat=True)[:MATCH_CAP])).annotate(
+        found = queryset.filter(consumer__in=list(consumers.values_list("pk", flat=True)[:MATCH_CAP])).annotate(
             search_rank=Value(1.0, FloatField())
         )
+        return found, found
     consumers = list(
         Consumer.objects.filter(Q(name=term) | Q(name__startswith=term)).order_by("-pk").values_list("pk", flat=True)[
             :MATCH_CAP
@@ -115,23 +132,33 @@ def search_cases(queryset, term: str, *, user):
     if connection.vendor == "postgresql" and query_words:
         tsquery = "plainto_tsquery('simple'::regconfig, %s)"
         text = " ".join(query_words)
-        found |= Q(RawSQL(f"{TSVECTOR} @@ {tsquery}", [text], output_field=BooleanField()))
         rank = RawSQL(f"ts_rank({TSVECTOR}, {tsquery})", [text], output_field=FloatField())
         # A match on the person or the business ranks above one in the words of the facts.
-        return queryset.filter(found).annotate(search_rank=rank + _person_bonus(consumers, businesses))
+        rank = rank + _person_bonus(consumers, businesses)
+        by_index = Q(RawSQL(f"{TSVECTOR} @@ {tsquery}", [text], output_field=BooleanField()))
+        tested = Q(RawSQL(f"({TSVECTOR} @@ {tsquery}) IS TRUE", [text], output_field=BooleanField()))
+        return (
+            queryset.filter(found | by_index).annotate(search_rank=rank),
+            queryset.filter(found | tested).annotate(search_rank=rank),
+        )
     text_match = Q()
     for word in query_words or [term.lower()]:
         text_match &= Q(search_words__contains=word)
-    return queryset.filter(found | text_match).annotate(search_rank=_person_bonus(consumers, businesses))
+    found = queryset.filter(found | text_match).annotate(search_rank=_person_bonus(consumers, businesses))
+    return found, found
 
 
-def search_cases_ordered(queryset, term: str, *, user):
+def search_cases_ordered(queryset, term: str, *, user, counted=None):
     """The search as a list shows it: ranked when it finds few enough cases to rank them all, else the newest
-    first (SEARCH_RANK_LIMIT)."""
-    found = search_cases(queryset, term, user=user)
-    if found.order_by().values("pk")[: SEARCH_RANK_LIMIT + 1].count() <= SEARCH_RANK_LIMIT:
+    first (SEARCH_RANK_LIMIT). `counted`, if given, is called with the number of matches counted on the way (at
+    most SEARCH_RANK_LIMIT + 1), so that a list's paginator need not count them again."""
+    found, newest = _search(queryset, term, user=user)
+    count = found.order_by().values("pk")[: SEARCH_RANK_LIMIT + 1].count()
+    if counted is not None:
+        counted(count)
+    if count <= SEARCH_RANK_LIMIT:
         return found.order_by("-search_rank", "-received_at", "-pk")
-    return found.order_by("-received_at", "-pk")
+    return newest.order_by("-received_at", "-pk")
 
 
 def _person_bonus(consumers, businesses):
@@ -150,6 +177,11 @@ def _person_bonus(consumers, businesses):
 def possible_duplicates(case, *, limit=5):
     """Other cases of the same consumer (same phone or ID number) against the same business that are still open
     or were received in the last DUPLICATE_RECENT_DAYS days, newest first."""
+    return duplicates_of(case).select_related("consumer").order_by(F("received_at").desc())[:limit]
+
+
+def duplicates_of(case):
+    """possible_duplicates unordered and whole: for an EXISTS test (the case page asks it with its other tests)."""
     from .models import Case, Consumer
 
     if case.business_id is None or case.consumer_id is None:
@@ -158,14 +190,12 @@ def possible_duplicates(case, *, limit=5):
     same_person = Q(phone=consumer.phone)
     if consumer.id_number:
         same_person |= Q(id_number=consumer.id_number)
-    people = list(Consumer.objects.filter(same_person).values_list("pk", flat=True)[:MATCH_CAP])
+    people = Consumer.objects.filter(same_person).values("pk")[:MATCH_CAP]  # a subquery: one query in all
     since = timezone.now() - timedelta(days=DUPLICATE_RECENT_DAYS)
     return (
         Case.objects.filter(business_id=case.business_id, consumer__in=people)
         .filter(Q(state__in=OPEN_STATES) | Q(received_at__gte=since))
         .exclude(pk=case.pk)
-        .select_related("consumer")
-        .order_by(F("received_at").desc())[:limit]
     )
 
 

@@ -38,23 +38,22 @@ def in_group_q() -> Exists:
 # --- statistics -------------------------------------------------------------------------------------------------
 
 
-def member_figures(cases) -> dict:
+def member_figures(cases, *, consumers: int | None = None) -> dict:
     """Counting consumers as well as cases, over the `cases` queryset (one query):
     - consumers: every case is one consumer's complaint;
     - group_complaints: groups with at least one of those cases as a member (left members not counted);
     - group_members: those cases that are members of a group complaint;
     - matters: what the association handled as one matter each — an individual case, or a whole group.
+    `consumers` may be given when the caller has counted the cases already (the statistics' "received").
     """
-    member = GroupMember.objects.filter(case=OuterRef("pk"), left_on__isnull=True)
-    row = cases.order_by().aggregate(
-        consumers=Count("pk"),
-        group_members=Count("pk", filter=Q(Exists(member))),
-        group_complaints=Count(
-            "group_memberships__group",
-            filter=Q(group_memberships__left_on__isnull=True),
-            distinct=True,
-        ),
-    )
+    # Counted from the memberships (few) joined to the cases, not by testing every case of the period: at a
+    # million cases the year's figures read a few hundred members instead of 330,000 cases (three queries).
+    members = GroupMember.objects.filter(left_on__isnull=True, case__in=cases.order_by().values("pk"))
+    row = {
+        "consumers": cases.order_by().count() if consumers is None else consumers,
+        "group_members": members.values("case").distinct().count(),
+        "group_complaints": members.values("group").distinct().count(),
+    }
     row["matters"] = row["consumers"] - row["group_members"] + row["group_complaints"]
     return row
 

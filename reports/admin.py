@@ -79,7 +79,7 @@ class StatisticsAdmin(WrittenByServices, admin.ModelAdmin):
             "money_chart": money_chart,
             "query": query,
             # Group complaints (共同投诉): consumers counted as well as cases, over the cases received.
-            "members": member_figures(period.cases().filter(period.received)),
+            "members": member_figures(period.cases().filter(period.received), consumers=stats.summary["received"]),
         }
         return TemplateResponse(request, "reports/statistics.html", context)
 

@@ -481,8 +481,12 @@ def _from_totals(period: Period, today: date, *, top: int | None = None) -> dict
     grouped = {"summary": None, "nature": [], "category": [], "business": [], "mediator": []}
     summed = rows.exclude(dimension="business").values("dimension", "key").annotate(**sums).order_by()
     businesses = rows.filter(dimension="business").values("dimension", "key").annotate(**sums).order_by()
-    if top is not None:  # only those are shown: the database picks them
-        businesses = businesses.order_by("-received", "-accepted", "key")[:top]
+    if top is not None:  # only those are shown: the database picks them on two sums, then adds up their rows
+        by_business = rows.filter(dimension="business").values("key").order_by()
+        picked = by_business.annotate(received=Sum("received"), accepted=Sum("accepted")).order_by(
+            "-received", "-accepted", "key"
+        ).values_list("key", flat=True)[:top]
+        businesses = businesses.filter(key__in=list(picked)).order_by("-received", "-accepted", "key")
     for row in [*summed, *businesses]:
         dimension, key = row.pop("dimension"), row.pop("key")
         figures = _totalled_row(row, late_open.get((dimension, key), 0))

@@ -128,7 +128,17 @@ class SafeAutocompleteSelect(AutocompleteSelect):
             if target.get_internal_type() in ("AutoField", "BigAutoField") and not 0 < number < 2**63:
                 continue
             kept.append(item)
+        known = getattr(self, "known", {})  # records the form already holds (a case's own business)
+        if kept and all(str(item) in known for item in kept):
+            return self._known_optgroups(name, [known[str(item)] for item in kept])
         return super().optgroups(name, kept, attr)
+
+    def _known_optgroups(self, name, objects):
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for obj in objects[: None if self.allow_multiple_selected else 1]:
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, {str(obj.pk)}, len(options)))
+        return [(None, options, 0)]
 
 
 class SafeAutocompleteMixin:

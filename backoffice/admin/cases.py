@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -36,6 +35,7 @@ from cases.models import (
 from cases.search import (
     SEARCH_RANK_LIMIT,
     duplicate_exists,
+    duplicates_of,
     possible_duplicates,
     search_cases,
     search_cases_ordered,
@@ -47,7 +47,7 @@ from groups import selectors as group_selectors
 from groups import services as group_services
 from groups.models import GroupComplaint, GroupMember
 
-from ..actions import ACTIONS_BY_NAME, available_actions
+from ..actions import ACTIONS_BY_NAME, available_actions, fact_checks, remember_facts
 from ..audit import case_audit_actions
 from ..forms import PeopleChoiceField, UserChoiceField, business_user_choices, mediator_choices
 from ..widgets import EvidenceFileWidget
@@ -293,6 +293,14 @@ class CaseChangeForm(forms.ModelForm):
         model = Case
         fields = ["channel", *COMPLAINT_FIELDS, "report_text"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        business = self.fields.get("business")
+        if business is not None and self.instance.business_id is not None:
+            # the case's business is already read with the case: the widget need not read it again
+            widget = getattr(business.widget, "widget", business.widget)  # inside the admin's related wrapper
+            widget.known = {str(self.instance.business_id): self.instance.business}
+
     def clean(self):
         cleaned = super().clean()
         if (
@@ -474,7 +482,7 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
                 _("Handling and outcome"),
                 {"fields": HANDLING_FIELDS},
             ),
-            (_("History"), {"fields": ["audit_trail"]}),
+            (_("History"), {"classes": ["collapse"], "fields": ["audit_trail"]}),
         ]
 
     def _mediator_fixed(self, request, obj):
@@ -511,15 +519,28 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
             return instances
         if request.method == "POST":  # the formsets the page was rendered with
             return [i for i in instances if self._posted(request, i, obj)]
-        present = self._records_present(obj, instances)
+        present = self._records_present(obj, instances, request.user)
+        request.case_records_present = present  # the inlines' querysets read it (EscalationInline)
         return [i for i in instances if isinstance(i, self.ALWAYS_SHOWN) or present.get(self._key(i), True)]
 
     @staticmethod
     def _key(inline):
         return f"has_{inline.model._meta.model_name}"
 
-    def _records_present(self, obj, instances):
-        checks = {}
+    # Besides the inlines, the same query says whether the case is in a group and has rejection grounds, so the
+    # page asks for those only when there are some (records_present on the case).
+    EXTRA_PRESENT = {
+        "has_groupmember": lambda: Exists(GroupMember.objects.filter(case=OuterRef("pk"), left_on__isnull=True)),
+        "has_caserejectionground": lambda: Exists(
+            Case.rejection_grounds.through.objects.filter(case=OuterRef("pk"))
+        ),
+        **mediation.ESCALATION_RECORDS_PRESENT,
+    }
+
+    def _records_present(self, obj, instances, user):
+        checks = {key: make() for key, make in self.EXTRA_PRESENT.items()} | fact_checks(user)
+        if obj.is_open:  # the duplicate warning: its list is read only when there is one
+            checks["has_duplicates"] = Exists(duplicates_of(obj))
         for inline in instances:
             if isinstance(inline, self.ALWAYS_SHOWN):
                 continue
@@ -530,9 +551,9 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
             )
             if fk:
                 checks[self._key(inline)] = Exists(inline.model._default_manager.filter(**{fk: OuterRef("pk")}))
-        if not checks:
-            return {}
-        return Case.objects.filter(pk=obj.pk).values(**checks).first() or {}
+        obj.records_present = Case.objects.filter(pk=obj.pk).values(**checks).first() or {}
+        remember_facts(obj, user, obj.records_present)  # the actions offered read them (backoffice.actions)
+        return obj.records_present
 
     @staticmethod
     def _posted(request, inline, obj):
@@ -644,12 +665,33 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
 
     @admin.display(description=_("rejection grounds"))
     def rejection_grounds_display(self, obj):
+        if not getattr(obj, "records_present", {}).get("has_caserejectionground", True):
+            return "—"
         return "；".join(str(g) for g in obj.rejection_grounds.all()) or "—"
 
     @admin.display(description=_("audit trail"))
     def audit_trail(self, obj):
+        """Read when the section is opened (backoffice/static/backoffice/audit_trail.js, audit_trail_view): the
+        trail reads every history table of the case, which the case page itself need not wait for."""
+        return format_html(
+            '<div class="audit-trail-holder" data-audit-trail-url="{}" data-audit-trail-error="{}">'
+            '<p class="audit-trail-status">{} <a href="{}">{}</a></p></div>',
+            reverse("admin:cases_case_trail", args=[obj.pk]),
+            _("The audit trail could not be loaded; the history page shows it."),
+            _("Loading the audit trail…"),
+            reverse("admin:cases_case_history", args=[obj.pk]),
+            _("Open the history page"),
+        )
 
-        return render_to_string("admin/cases/case/audit_trail.html", {"actions": case_audit_actions(obj)})
+    def audit_trail_view(self, request, object_id):
+        if not str(object_id).isdigit():
+            raise Http404
+        case = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied
+        return TemplateResponse(
+            request, "admin/cases/case/audit_trail.html", {"actions": case_audit_actions(case)}
+        )
 
     # --- writes through services ------------------------------------------------------------------
 
@@ -700,6 +742,11 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
                 self.admin_site.admin_view(self.action_view),
                 name=f"{info[0]}_{info[1]}_act",
             ),
+            path(
+                "<path:object_id>/trail/",
+                self.admin_site.admin_view(self.audit_trail_view),
+                name=f"{info[0]}_{info[1]}_trail",
+            ),
         ] + super().get_urls()
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -725,6 +772,9 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
     def get_queryset(self, request):
         # The case page and the list read the consumer, the business and the mediator: one query for all four.
         queryset = super().get_queryset(request).select_related("consumer", "business", "mediator__staff_profile")
+        if request.resolver_match and request.resolver_match.url_name == "cases_case_change":
+            # the case page also reads its agent, rules and transfer sheet (one-to-ones): in the same query
+            queryset = queryset.select_related("agent", "rule_set", "transfer_sheet")
         if request.resolver_match and request.resolver_match.url_name == "cases_case_changelist":
             if request.GET.get("work") == "screening" or request.GET.get("state__exact") == "submitted":
                 queryset = queryset.annotate(duplicate_of=duplicate_exists())  # the screening queue only
@@ -739,7 +789,10 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
             return queryset, False
         if ORDER_VAR in request.GET:
             return search_cases(queryset, search_term, user=request.user), False
-        return search_cases_ordered(queryset, search_term, user=request.user), False
+        def counted(count):
+            request.case_search_count = count  # the paginator's count (get_paginator), capped as it caps it
+
+        return search_cases_ordered(queryset, search_term, user=request.user, counted=counted), False
 
     def get_ordering(self, request):
         """The queues by due date list the most urgent first (on the open-case due-date index)."""
@@ -751,12 +804,18 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
         paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
         if request.GET.get("q", "").strip():
             paginator.CAP = SEARCH_RANK_LIMIT  # a search is for finding, not for counting
+            if hasattr(request, "case_search_count"):  # counted already by the search, on its indexes
+                paginator.count = request.case_search_count
         return paginator
 
 
     @property
     def media(self):
-        return super().media + BusinessAutocompleteFilter.media(self.admin_site)
+        return (
+            super().media
+            + BusinessAutocompleteFilter.media(self.admin_site)
+            + forms.Media(js=["backoffice/audit_trail.js"])
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -764,8 +823,10 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
             context["case_actions"] = available_actions(obj, request.user)
             context["case_deadline"] = case_deadline(obj, today)
             context["case_next_step"] = next_step(obj, today) if obj.is_open else ""
-            context["case_duplicates"] = list(possible_duplicates(obj)) if obj.is_open else []
-            context["group_membership"] = group_selectors.member_of(obj)
+            duplicates = obj.is_open and getattr(obj, "records_present", {}).get("has_duplicates", True)
+            context["case_duplicates"] = list(possible_duplicates(obj)) if duplicates else []
+            in_group = getattr(obj, "records_present", {}).get("has_groupmember", True)
+            context["group_membership"] = group_selectors.member_of(obj) if in_group else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def action_view(self, request, object_id, action):

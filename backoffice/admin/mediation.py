@@ -2,6 +2,7 @@
 transfer sheets, the register of appraisal bodies, the supervisors' escalation queue, and the issued PDFs."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -16,9 +17,12 @@ from mediation.models import (
     BusinessReply,
     Escalation,
     FollowUp,
+    GovernmentReport,
+    Publication,
     RemedyLine,
     SheetMessage,
     TransferSheet,
+    TransferSheetDispatch,
 )
 from mediation.selectors import cases_past_mediation_limit
 
@@ -59,6 +63,13 @@ class RemedyLineInline(ReadOnlyInline):
     fields = ["kind", "amount", "description"]
 
 
+# What the case page asks of a case (backoffice.admin.cases.CaseAdmin._records_present) for EscalationInline.
+ESCALATION_RECORDS_PRESENT = {
+    "has_reports": lambda: Exists(GovernmentReport.objects.filter(escalation__case=OuterRef("pk"))),
+    "has_publications": lambda: Exists(Publication.objects.filter(escalation__case=OuterRef("pk"))),
+}
+
+
 class EscalationInline(ReadOnlyInline):
     model = Escalation
     fk_name = "case"
@@ -70,25 +81,35 @@ class EscalationInline(ReadOnlyInline):
     decided_by_name = person("decided_by", _("decided by"))
 
     def get_queryset(self, request):
+        # On the case page, reports and publications are read only where the case has some (the page's one
+        # query of what the case holds, request.case_records_present).
+        present = getattr(request, "case_records_present", {})
+        related = [name for name in ("reports", "publications") if present.get(f"has_{name}", True)]
         return (
             super()
             .get_queryset(request)
             .select_related("proposed_by__staff_profile", "decided_by__staff_profile")
-            .prefetch_related("reports", "publications")
+            .prefetch_related(*related)
         )
+
+    @staticmethod
+    def _records(obj, name):
+        if name not in getattr(obj, "_prefetched_objects_cache", {}):
+            return []  # not read: the case has none
+        return getattr(obj, name).all()
 
     @admin.display(description=_("reports and publications"))
     def records(self, obj):
         reports = format_html_join(
             "", "<li>{} {}：{}</li>",
-            ((r.reported_on, r.department, r.reply or "—") for r in obj.reports.all()),
+            ((r.reported_on, r.department, r.reply or "—") for r in self._records(obj, "reports")),
         )
         publications = format_html_join(
             "", "<li>{} {}《{}》{} {}</li>",
             (
                 (p.published_on, p.outlet, p.title, p.summary,
                  format_html('<a href="{}" rel="noopener">{}</a>', p.link, p.link) if p.link else "")
-                for p in obj.publications.all()
+                for p in self._records(obj, "publications")
             ),
         )
         return format_html("<ul>{}{}</ul>", reports, publications) if reports or publications else "—"
@@ -170,7 +191,12 @@ class TransferSheetInline(WrittenByServices, admin.StackedInline):
             super()
             .get_queryset(request)
             .select_related("business", "issued_by__staff_profile", "document")
-            .prefetch_related("dispatches__sent_by__staff_profile", "dispatches__notification")
+            .prefetch_related(
+                Prefetch(
+                    "dispatches",
+                    queryset=TransferSheetDispatch.objects.select_related("sent_by__staff_profile", "notification"),
+                )
+            )
         )
 
     @admin.display(description=_("text as issued"))

@@ -42,3 +42,23 @@ def test_a_supervisor_reads_the_history_of_a_resolved_case(browser, live_server,
     for internal in ("None", "mediating", "resolved", "pk=", "+00:00", "Deleted", "case:"):
         assert internal not in main, internal
     assert not browser.find_elements(By.CSS_SELECTOR, "a[href*='/history/'][href$='/']:not([href$='/history/'])")
+
+
+def test_the_case_page_reads_its_trail_when_the_history_section_is_opened(browser, live_server, make_case,  # noqa: F811
+                                                                           mediator):
+    from selenium.webdriver.common.by import By
+
+    from portal.tests.test_browser import _wait_for
+
+    StaffProfile.objects.create(user=mediator, display_name="李晓梅")
+    case = make_case("accepted")
+    browser.set_window_size(1280, 1600)
+    _admin_login(browser, live_server.url, mediator, f"/admin/cases/case/{case.pk}/change/")
+    holder = browser.find_element(By.CSS_SELECTOR, "[data-audit-trail-url]")
+    assert not holder.find_elements(By.CSS_SELECTOR, ".audit-trail")  # not read with the page
+    section = holder.find_element(By.XPATH, "./ancestor::details")
+    section.find_element(By.TAG_NAME, "summary").click()
+    rows = _wait_for(lambda: holder.find_elements(By.CSS_SELECTOR, ".audit-trail tbody tr"))
+    browser.execute_script("arguments[0].scrollIntoView()", section)
+    browser.save_screenshot(str(artefact("case-page-trail.png")))
+    assert any("李晓梅" in row.text and "已受理" in row.text for row in rows), [r.text for r in rows]

@@ -98,7 +98,8 @@ def test_a_case_walks_through_the_admin_with_history(client, mediator, make_case
     # The transfer records the business's answer date its sheet gives in a second entry.
     assert [h.history_user for h in history[1:]] == [mediator] * 6
     assert history[1].history_change_reason == "材料齐全"
-    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert client.get(reverse("admin:cases_case_change", args=[case.pk])).status_code == 200
+    page = client.get(reverse("admin:cases_case_trail", args=[case.pk])).content.decode()  # its 历史记录 section
     assert "退款4299元" in page and "材料齐全" in page
     assert re.search(r"已转办.*→.*调解中", page, re.S)
 

@@ -1,11 +1,12 @@
-"""The case page costs a fixed number of queries, however much the case has on it.
+"""The case page costs a fixed number of queries, however much the case has on it: at most 15 (issue 12).
 
-Issue 12 asks for at most 15; the page is at 40–45 (submitted, resolved) and 55 (mediating, with its sheet and an
-escalation), all flat. Where they go (a submitted case): the session, the
-user and its permissions (5); the case with its consumer, business and mediator (1); one EXISTS for the record
-inlines, so empty ones cost nothing (1); notes, evidence, notifications (3); the actions offered (4); the
-duplicate check (2); the notification bell (1); grounds (1); and the audit trail (backoffice.audit, 22: one per
-history table plus the sweep's steps), which is the part still to bring down."""
+Where they go (a mediating case with its sheet and an escalation, 15): the session, the user, the 2FA device
+check, the permissions (one query: accounts.backends); the case with its consumer, business, mediator, agent, rules
+and transfer sheet (1); ONE query of EXISTS tests — which record inlines have rows, the group membership, rejection
+grounds, reports and publications, the facts the actions ask (backoffice.actions.fact_checks) and the duplicate
+warning — so that what a case does not have costs nothing; the inlines with rows (notes, sheet and its dispatches,
+documents, deliveries, escalations, notifications, evidence); the notification bell. The audit trail is read when
+its section is opened (CaseAdmin.audit_trail_view), as the 历史记录 page reads it."""
 
 import pytest
 from django.db import connection
@@ -17,7 +18,7 @@ from mediation.services.escalation import escalation_propose
 
 pytestmark = pytest.mark.django_db
 
-CASE_PAGE_QUERIES = 57  # the target is 15 (issue 12), not met: see the docstring; deliveries and group parts added one
+CASE_PAGE_QUERIES = 15  # issue 12's target
 
 
 def _page_queries(client, case):

@@ -88,3 +88,23 @@ def test_a_finished_case_page_asks_for_no_reason(client, supervisor, make_case):
     page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     assert "change_reason" not in page and "None" not in page.split("audit-trail")[0]
     assert services  # the case was walked through the public services (make_case)
+
+
+def test_the_case_pages_trail_section_reads_the_same_trail_for_staff_only(client, supervisor, business_user,
+                                                                          resolved_case):
+    url = reverse("admin:cases_case_trail", args=[resolved_case.pk])
+    page = client.get(reverse("admin:cases_case_change", args=[resolved_case.pk]))
+    assert page.status_code == 302  # not signed in
+    assert client.get(url).status_code == 302
+    client.force_login(business_user)
+    assert client.get(url).status_code == 302  # not staff: the admin's login
+    client.force_login(supervisor)
+    page = client.get(reverse("admin:cases_case_change", args=[resolved_case.pk])).content.decode()
+    assert f'data-audit-trail-url="{url}"' in page and "调解成功" not in page.split("audit-trail-holder")[1][:400]
+    trail = client.get(url).content.decode()
+    assert trail.lstrip().startswith('<table class="audit-trail">')  # a fragment for the section, not a page
+    assert "李晓梅" in trail and "调解成功" in trail and "1,299.50元" in trail
+    for internal in INTERNALS:
+        assert internal not in trail, internal
+    assert client.get(reverse("admin:cases_case_trail", args=[999999])).status_code == 404
+    assert client.get("/admin/cases/case/abc/trail/").status_code == 404

@@ -165,7 +165,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="消协投诉处理")
 # transfer sheet, and expires after PORTAL_LINK_MAX_AGE_DAYS.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account + IP before the others are asked
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.OneQueryModelBackend",  # Django's, with the permissions in one query
     "sesame.backends.ModelBackend",
 ]
 SESAME_INVALIDATE_ON_EMAIL_CHANGE = True

@@ -190,4 +190,6 @@ def test_the_case_page_shows_the_reply_and_the_consumer_response(client, make_sh
     transfers.consumer_offer_respond(case_id=sheet.case_id, accept=False, comment="还要赔偿交通费")
     client.force_login(mediator)
     page = client.get(reverse("admin:cases_case_change", args=[sheet.case_id])).content.decode()
-    assert "愿意全额退款" in page and "3000.00" in page and "还要赔偿交通费" in page
+    assert "愿意全额退款" in page and "3000.00" in page and "不接受经营者答复" in page
+    trail = client.get(reverse("admin:cases_case_trail", args=[sheet.case_id])).content.decode()
+    assert "还要赔偿交通费" in trail  # the section the page reads when it is opened
