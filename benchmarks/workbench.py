@@ -321,6 +321,8 @@ def measure(runs):
         ("search facts words", as_supervisor, lists + "?" + urlencode({"q": "冒烟 安全隐患"}), 300),
         ("search facts word, common", as_supervisor, lists + "?" + urlencode({"q": "鉴定"}), 300),
         ("case page", as_supervisor, f"/admin/cases/case/{open_case['pk']}/change/", 150),
+        ("case page's audit trail (opened)", as_supervisor, f"/admin/cases/case/{open_case['pk']}/trail/", 150),
+        ("overdue view (with summaries)", as_supervisor, "/admin/reminders/overduecase/", 150),
         ("statistics, last year", as_supervisor,
          "/admin/reports/statistics/?" + urlencode({"start": f"{year}-01-01", "end": f"{year}-12-31"}), 500),
     ]

@@ -654,6 +654,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # The supervisors' overdue view (reminders.selectors.overdue_cases) and the case list's deadline filter:
             # open, filed cases by due date.
             models.Index(fields=["due_on"], name="case_open_due_idx", condition=Q(state__in=HANDLING_STATES)),
+            # The overdue view's summaries by mediator and by business (reminders.selectors.overdue_by_*): counted
+            # from the index alone, without reading the cases.
+            models.Index(
+                fields=["due_on", "business", "mediator", "supervisor_queue_since"],
+                name="case_overdue_summary_idx",
+                condition=Q(state__in=HANDLING_STATES, pause_kind=""),
+            ),
             # The deadline sweep (reminders.services.deadlines_sweep): cases whose next reminder step is due,
             # walked in (next_reminder_on, id) order. Only cases with a step scheduled are in it (cases.ladder
             # clears next_reminder_on when no ladder runs), so it is as small as the open caseload.

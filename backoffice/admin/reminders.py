@@ -16,7 +16,8 @@ from notifications.models import Notification
 from reminders import selectors
 from reminders.models import CaseReminder, OverdueCase, UrgingNotice
 
-from .base import CaseLinkMixin, PersonFilter, ReassignMixin, person
+from .base import CaseLinkMixin, ReassignMixin, person
+from .filters import BusinessAutocompleteFilter, MediatorFilter
 
 
 def _notice_links(notice):
@@ -136,8 +137,8 @@ class OverdueCaseAdmin(ReassignMixin, WrittenByServices, admin.ModelAdmin):
     list_filter = [
         DeadlineFilter,
         "state",
-        ("mediator", PersonFilter),
-        ("business", admin.RelatedOnlyFieldListFilter),
+        MediatorFilter,  # the staff who mediate, and the business by autocomplete: never DISTINCT over the cases
+        BusinessAutocompleteFilter,
     ]
     search_fields = ["=number", "business__name"]
     list_select_related = ["mediator__staff_profile", "business"]
@@ -153,6 +154,10 @@ class OverdueCaseAdmin(ReassignMixin, WrittenByServices, admin.ModelAdmin):
         return selectors.overdue_cases(today=timezone.localdate(), queryset=super().get_queryset(request)).prefetch_related(
             Prefetch("urging_notices", queryset=notices), Prefetch("reminders", queryset=steps)
         )
+
+    @property
+    def media(self):
+        return super().media + BusinessAutocompleteFilter.media(self.admin_site)
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
