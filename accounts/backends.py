@@ -16,6 +16,6 @@ class OneQueryModelBackend(ModelBackend):
                 permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
             user_obj._perm_cache = {
                 f"{app_label}.{codename}"
-                for app_label, codename in permissions.values_list("content_type__app_label", "codename").distinct()
+                for app_label, codename in permissions.values_list("content_type__app_label", "codename").order_by().distinct()
             }
         return user_obj._perm_cache

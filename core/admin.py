@@ -3,6 +3,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -50,3 +51,20 @@ class CappedCountPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.CAP
+
+    def page(self, number):
+        """The page's rows in two steps when the list joins related records: first the page's ids in the list's
+        order (the order index, no join), then those rows with their related records. Otherwise the planner,
+        which often expects far fewer matches than a search finds, may join every match to its business and
+        person before it sorts them and keeps 50."""
+        queryset = self.object_list
+        if not (isinstance(queryset, QuerySet) and queryset.query.select_related and queryset._fields is None):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

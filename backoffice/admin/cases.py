@@ -4,7 +4,7 @@ the audit trail. Every write goes through a public service; the admin only gathe
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -332,6 +332,19 @@ HANDLING_FIELDS = [
     "closing_note",
     "closed_at",
 ]
+
+
+# A search lists its best matches a page of 20 at a time (like a search engine); the lists, 50 (list_per_page).
+SEARCH_PER_PAGE = 20
+
+
+class CaseChangeList(ChangeList):
+    def __init__(self, request, model, list_display, list_display_links, list_filter, date_hierarchy,
+                 search_fields, list_select_related, list_per_page, *args, **kwargs):
+        if request.GET.get(SEARCH_VAR, "").strip():
+            list_per_page = SEARCH_PER_PAGE
+        super().__init__(request, model, list_display, list_display_links, list_filter, date_hierarchy,
+                         search_fields, list_select_related, list_per_page, *args, **kwargs)
 
 
 @admin.register(Case)
@@ -799,6 +812,9 @@ class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
         if request.GET.get("work") in DUE_QUEUES:
             return ["due_on", "pk"]
         return super().get_ordering(request)
+
+    def get_changelist(self, request, **kwargs):
+        return CaseChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
