@@ -5,10 +5,11 @@ Every count comes from cases.selectors.work_counts (one aggregate over the open 
 each count links to the case list filtered by the same queue (?work=…), so the number and the list agree.
 """
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from cases.models import Case
@@ -21,7 +22,13 @@ LIST_LIMIT = 10
 
 
 def case_list_url(**params) -> str:
-    return reverse("admin:cases_case_changelist") + ("?" + urlencode(params) if params else "")
+    # The supervisor's table has a link per mediator and queue (hundreds): the list's path is reversed once.
+    return _case_list_path(get_script_prefix()) + ("?" + urlencode(params) if params else "")
+
+
+@lru_cache(maxsize=8)
+def _case_list_path(script_prefix) -> str:  # reverse() prepends the prefix: one path per prefix
+    return reverse("admin:cases_case_changelist")
 
 
 def _tiles(counts, **params):

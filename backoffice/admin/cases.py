@@ -345,6 +345,13 @@ class CaseChangeList(ChangeList):
             list_per_page = SEARCH_PER_PAGE
         super().__init__(request, model, list_display, list_display_links, list_filter, date_hierarchy,
                          search_fields, list_select_related, list_per_page, *args, **kwargs)
+        # Each row's link carries the list's filters back from the case page, as Django's would; appended here
+        # once for all rows, because Django resolves every row's URL again to add them (50 resolves a page).
+        self.row_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        url = super().url_for_result(result)
+        return f"{url}?{self.row_filters}" if self.row_filters else url
 
 
 @admin.register(Case)

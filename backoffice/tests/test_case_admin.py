@@ -242,3 +242,14 @@ def test_accept_is_not_offered_while_waiting_for_material(client, mediator, make
     assert reverse("admin:cases_case_act", args=[case.pk, "accept"]) not in page
     assert reverse("admin:cases_case_act", args=[case.pk, "supplement_received"]) in page
     assert reverse("admin:cases_case_act", args=[case.pk, "reject"]) in page
+
+
+def test_a_filtered_lists_rows_lead_back_to_the_same_list(client, mediator, make_case):
+    case = make_case("accepted")
+    client.force_login(mediator)
+    page = client.get(CHANGELIST, {"state__exact": "accepted"}).content.decode()
+    change = reverse("admin:cases_case_change", args=[case.pk])
+    assert f'href="{change}?_changelist_filters=state__exact%3Daccepted"' in page
+    assert f'href="{change}"' in client.get(CHANGELIST).content.decode()  # no filters: the plain link
+    back = client.get(f"{change}?_changelist_filters=state__exact%3Daccepted").content.decode()
+    assert "history/?_changelist_filters=state__exact%3Daccepted" in back  # the case page keeps them (save, history)
