@@ -4,7 +4,8 @@ and the same consumer's other cases against the same business (the duplicate war
 What a search term is decides which index answers it (no UPPER(...) LIKE over joined tables):
 - a case number (TS-2026-000123) or tracking number (WS00001234): the unique number, the primary key;
 - an ID number (15 or 18 characters), for staff who may see ID numbers: Consumer.id_number (exact, indexed);
-- 4 or more digits: any part of the consumer's phone (a trigram index on PostgreSQL, migration cases 0012);
+- 4 or more digits: any part of the consumer's phone (a trigram index on PostgreSQL, migration cases 0012), the
+  cases joined to the consumers it finds;
 - words: the consumer's name (exact or its beginning), the business's name (any part; a trigram index on
   UPPER(name)), and the goods and facts: Case.search_words holds their words as jieba cuts them, matched by
   PostgreSQL full text (the generated column search_vector = to_tsvector('simple', search_words), a GIN index)
@@ -116,10 +117,9 @@ def _search(queryset, term: str, *, user):
         )
         return found, found
     if PHONE_PART.fullmatch(digits):
-        consumers = Consumer.objects.filter(phone__contains=digits).order_by("-pk")
-        found = queryset.filter(consumer__in=list(consumers.values_list("pk", flat=True)[:MATCH_CAP])).annotate(
-            search_rank=Value(1.0, FloatField())
-        )
+        # Joined to the consumers, the trigram index finding them (no cap: 4 digits match some 600 consumers
+        # of a million, all of them listed).
+        found = queryset.filter(consumer__phone__contains=digits).annotate(search_rank=Value(1.0, FloatField()))
         return found, found
     consumers = list(
         Consumer.objects.filter(Q(name=term) | Q(name__startswith=term)).order_by("-pk").values_list("pk", flat=True)[

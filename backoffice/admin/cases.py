@@ -42,7 +42,7 @@ from cases.search import (
 )
 from cases.selectors import DUE_QUEUES, case_deadline, next_step
 from cases.validators import validate_evidence_file
-from core.admin import CappedCountPaginator, WrittenByServices
+from core.admin import CappedCountPaginator, QuickActionCheckbox, WrittenByServices
 from groups import selectors as group_selectors
 from groups import services as group_services
 from groups.models import GroupComplaint, GroupMember
@@ -355,7 +355,7 @@ class CaseChangeList(ChangeList):
 
 
 @admin.register(Case)
-class CaseAdmin(SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
+class CaseAdmin(QuickActionCheckbox, SafeAutocompleteMixin, ReassignMixin, ReadableHistoryAdmin):
     # Fits 1,280 px beside the filters: the deadline is in the state's badge (cases.selectors.case_deadline).
     list_display = [
         "display_number",

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people import display_name
-from core.admin import WrittenByServices
+from core.admin import QuickActionCheckbox, WrittenByServices
 from notifications.models import Notification
 from reminders import selectors
 from reminders.models import CaseReminder, OverdueCase, UrgingNotice
@@ -125,7 +125,7 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 
 @admin.register(OverdueCase)
-class OverdueCaseAdmin(ReassignMixin, WrittenByServices, admin.ModelAdmin):
+class OverdueCaseAdmin(QuickActionCheckbox, ReassignMixin, WrittenByServices, admin.ModelAdmin):
     """Open cases that are overdue or due within CASE_REMIND_BUSINESS_DAYS_BEFORE days, most overdue first,
     with their urging history, summaries by mediator and by business (with each business's timeliness), and
     bulk reassignment. A fixed number of queries whatever the caseload."""

@@ -253,3 +253,14 @@ def test_a_filtered_lists_rows_lead_back_to_the_same_list(client, mediator, make
     assert f'href="{change}"' in client.get(CHANGELIST).content.decode()  # no filters: the plain link
     back = client.get(f"{change}?_changelist_filters=state__exact%3Daccepted").content.decode()
     assert "history/?_changelist_filters=state__exact%3Daccepted" in back  # the case page keeps them (save, history)
+
+
+def test_the_rows_checkbox_is_djangos_markup(make_case):
+    from django.contrib import admin
+
+    from reminders.models import OverdueCase
+
+    case = make_case("accepted")
+    for model, row in ((Case, case), (OverdueCase, OverdueCase.objects.get(pk=case.pk))):
+        model_admin = admin.site._registry[model]
+        assert model_admin.action_checkbox(row) == admin.ModelAdmin.action_checkbox(model_admin, row)
