@@ -111,8 +111,7 @@ def _search(queryset, term: str, *, user):
         return found, found
     digits = re.sub(r"[\s\-+]", "", term)
     if ID_NUMBER.fullmatch(digits.upper()) and may_search_id_numbers(user):
-        consumers = Consumer.objects.filter(id_number__in={digits, digits.upper(), digits.lower()})
-        found = queryset.filter(consumer__in=list(consumers.values_list("pk", flat=True)[:MATCH_CAP])).annotate(
+        found = queryset.filter(consumer__id_number__in={digits, digits.upper(), digits.lower()}).annotate(
             search_rank=Value(1.0, FloatField())
         )
         return found, found
