@@ -138,3 +138,36 @@ def test_the_same_consumer_against_the_same_business_is_a_possible_duplicate(cas
         demand="维修",
     )
     assert list(possible_duplicates(elsewhere)) == []  # the other business's case is another consumer's
+
+
+@pytest.mark.parametrize("matches_are_recent", [True, False])
+def test_many_matches_are_listed_newest_first_whichever_way_they_are_read(
+    make_case, mediator, monkeypatch, matches_are_recent
+):
+    """Past the ranking limit the list is newest first: read off the newest cases while the matches are among
+    them, else gathered from the index (cases.search._found_among_the_newest) — the same list either way."""
+    from datetime import timedelta
+
+    from django.db import connection
+
+    from cases import search
+
+    monkeypatch.setattr(search, "SEARCH_RANK_LIMIT", 5)
+    monkeypatch.setattr(search, "RECENT_WINDOW", 10)
+    monkeypatch.setattr(search, "RECENT_MATCHES_NEEDED", 3)
+    chosen = []
+    among = search._found_among_the_newest
+    monkeypatch.setattr(search, "_found_among_the_newest", lambda found: chosen.append(among(found)) or chosen[-1])
+    matching, others = [], []
+    for i in range(20):
+        match = (i >= 12) if matches_are_recent else (i < 8)  # 8 matches: the newest or the oldest
+        case = make_case("accepted", facts="ofo小黄车押金至今未退。" if match else "空调不制冷。")
+        Case.objects.filter(pk=case.pk).update(received_at=case.received_at - timedelta(days=100 - i))
+        (matching if match else others).append(case.pk)
+    found = _found("ofo", mediator)
+    expected = list(
+        Case.objects.filter(pk__in=matching).order_by("-received_at", "-pk").values_list("pk", flat=True)
+    )
+    assert found == expected
+    if connection.vendor == "postgresql":
+        assert chosen == [matches_are_recent]  # walked the newest cases only when the matches are among them
