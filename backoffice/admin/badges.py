@@ -5,11 +5,22 @@ markup from admin/cases/case/deadline_badge.html."""
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from cases.choices import CaseState
+
+
+def state_label(state: str) -> str:
+    """The state's label, as get_state_display() gives it, from the choices' enum: Django's get_FOO_display builds
+    a dict of every choice (and translates each) at each call, 125 µs a row of the case list."""
+    try:
+        return str(CaseState(state).label)
+    except ValueError:
+        return state
+
 
 def deadline_badge(case, deadline, step=""):
     state = format_html(
         '<span class="case-badge case-state case-state-{}" title="{}">{}</span>', case.state, step,
-        case.get_state_display(),
+        state_label(case.state),
     )
     if deadline is None:
         return state

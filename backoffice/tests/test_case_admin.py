@@ -264,3 +264,15 @@ def test_the_rows_checkbox_is_djangos_markup(make_case):
     for model, row in ((Case, case), (OverdueCase, OverdueCase.objects.get(pk=case.pk))):
         model_admin = admin.site._registry[model]
         assert model_admin.action_checkbox(row) == admin.ModelAdmin.action_checkbox(model_admin, row)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_badges_state_label_is_the_fields_display(language):
+    from django.utils import translation
+
+    from backoffice.admin.badges import state_label
+    from cases.choices import CaseState
+
+    with translation.override(language):
+        for state in CaseState.values:
+            assert state_label(state) == Case(state=state).get_state_display()
