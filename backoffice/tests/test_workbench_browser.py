@@ -119,6 +119,10 @@ def test_a_mediators_workbench_counts_and_claims(wide_browser, live_server, medi
     _english(browser, f"{live_server.url}/admin/")
     assert "Overdue" in browser.find_element(By.CSS_SELECTOR, ".work-mine").text
     assert not _shot(browser, "workbench-mediator-en")
+    # the whole list in English, where the headings and states are longest, fits 1,280 px too
+    browser.get(f"{live_server.url}/admin/cases/case/")
+    assert "Submitted (awaiting screening)" in browser.find_element(By.ID, "result_list").text
+    assert not _shot(browser, "case-list-en")
 
 
 def test_a_supervisors_workbench_shows_the_association(
