@@ -75,9 +75,13 @@ def fact_checks(user):
     }
 
 
+FACT_KEYS = ("followed_up", "others_proposal", *(f"approved_{kind}" for kind in Escalation.Kind.values),
+             "report_waiting")  # the keys of fact_checks
+
+
 def remember_facts(case, user, row):
     """Keep the answers of fact_checks (read by the caller) on the case for this user."""
-    case._action_facts = (user.pk, {key: row[key] for key in fact_checks(user)})
+    case._action_facts = (user.pk, {key: row[key] for key in FACT_KEYS})
 
 
 def _facts(case, user):

@@ -82,21 +82,18 @@ def may_search_id_numbers(user) -> bool:
     return user.has_perm("cases.view_consumer_id_number")
 
 
-def search_cases(queryset, term: str, *, user, newest_first=False):
-    """`queryset` narrowed to the cases `term` finds, annotated with `search_rank` (higher first).
-
-    `newest_first`: the caller lists the matches newest first because there are many (search_cases_ordered). On
-    PostgreSQL the words are then tested on each case while the newest cases are read off the list's order index,
-    instead of gathering every match from the GIN index and sorting them: the planner takes words that come
-    together ("戴森 吸尘器") for independent and expects a few hundred matches where there are 17,000, so it
-    would read and sort them all (190 ms at a million cases; 18 ms this way)."""
-    by_index, newest = _search(queryset, term, user=user)
-    return newest if newest_first else by_index
+def search_cases(queryset, term: str, *, user):
+    """`queryset` narrowed to the cases `term` finds, annotated with `search_rank` (higher first)."""
+    return _search(queryset, term, user=user)[0]
 
 
 def _search(queryset, term: str, *, user):
-    """search_cases both ways (the GIN index's form, the newest-first form), the people and businesses looked up
-    once for both."""
+    """The search two ways, the people and businesses looked up once for both: (the matches as the GIN index
+    finds them, the same matches to be read newest first). The second differs only for words on PostgreSQL: the
+    words are tested on each case while the newest cases come off the list's order index, instead of gathering
+    every match from the GIN index and sorting them — the planner takes words that come together ("戴森 吸尘器")
+    for independent and expects a few hundred matches where there are 17,000, so it would read and sort them all
+    (190 ms at a million cases; 18 ms this way). search_cases_ordered chooses."""
     from .models import Business, Consumer
 
     term = (term or "").strip()
@@ -104,22 +101,16 @@ def _search(queryset, term: str, *, user):
         return queryset, queryset
     number = normalize_number(term)
     if match := TRACKING_NUMBER.fullmatch(number):
-        found = queryset.filter(pk=int(match.group(1))).annotate(search_rank=Value(1.0, FloatField()))
-        return found, found
+        return _exactly(queryset.filter(pk=int(match.group(1))))
     if CASE_NUMBER.fullmatch(number):
-        found = queryset.filter(number=number).annotate(search_rank=Value(1.0, FloatField()))
-        return found, found
+        return _exactly(queryset.filter(number=number))
     digits = re.sub(r"[\s\-+]", "", term)
     if ID_NUMBER.fullmatch(digits.upper()) and may_search_id_numbers(user):
-        found = queryset.filter(consumer__id_number__in={digits, digits.upper(), digits.lower()}).annotate(
-            search_rank=Value(1.0, FloatField())
-        )
-        return found, found
+        return _exactly(queryset.filter(consumer__id_number__in={digits, digits.upper(), digits.lower()}))
     if PHONE_PART.fullmatch(digits):
         # Joined to the consumers, the trigram index finding them (no cap: 4 digits match some 600 consumers
         # of a million, all of them listed).
-        found = queryset.filter(consumer__phone__contains=digits).annotate(search_rank=Value(1.0, FloatField()))
-        return found, found
+        return _exactly(queryset.filter(consumer__phone__contains=digits))
     consumers = list(
         Consumer.objects.filter(Q(name=term) | Q(name__startswith=term)).order_by("-pk").values_list("pk", flat=True)[
             :MATCH_CAP
@@ -147,6 +138,12 @@ def _search(queryset, term: str, *, user):
     return found, found
 
 
+def _exactly(found):
+    """A number, an ID number or phone digits: every match ranks the same, one form for both ways."""
+    found = found.annotate(search_rank=Value(1.0, FloatField()))
+    return found, found
+
+
 def search_cases_ordered(queryset, term: str, *, user, counted=None):
     """The search as a list shows it: ranked when it finds few enough cases to rank them all, else the newest
     first (SEARCH_RANK_LIMIT). `counted`, if given, is called with the number of matches counted on the way (at
@@ -167,7 +164,7 @@ def search_cases_ordered(queryset, term: str, *, user, counted=None):
     return found.annotate(received_order=received).order_by("-received_order", "-pk")
 
 
-# Reading the newest cases and testing each (newest_first) is fast only while the matches are among them: a word
+# Reading the newest cases and testing each (_search's second form) is fast only while the matches are among them: a word
 # of cases three years old would read most of the table before it found a page (3.3 s at a million cases). So the
 # newest RECENT_WINDOW cases are tested first (an index-only walk and their rows, ~20 ms): with a few pages of
 # matches among them the list walks the newest cases; otherwise it gathers every match from the GIN index.

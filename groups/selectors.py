@@ -39,7 +39,8 @@ def in_group_q() -> Exists:
 
 
 def member_figures(cases, *, consumers: int | None = None) -> dict:
-    """Counting consumers as well as cases, over the `cases` queryset (one query):
+    """Counting consumers as well as cases, over the `cases` queryset (three queries, two when `consumers` is
+    given):
     - consumers: every case is one consumer's complaint;
     - group_complaints: groups with at least one of those cases as a member (left members not counted);
     - group_members: those cases that are members of a group complaint;

@@ -51,7 +51,7 @@ def _counts(today):
 
 def overdue_by_mediator(*, today: date) -> list[dict]:
     """Per mediator in charge: overdue and soon-due cases, how many in the supervisors' queue, the most overdue
-    one's days; most overdue first. One query."""
+    one's days; most overdue first. Two queries (the counts, then the names of the mediators shown)."""
     rows = list(
         overdue_cases(today=today)
         .values("mediator_id")
@@ -76,7 +76,7 @@ def overdue_by_mediator(*, today: date) -> list[dict]:
 
 def overdue_by_business(*, today: date) -> list[dict]:
     """Per business: overdue and soon-due cases and its timeliness (business_timeliness); most overdue first.
-    Two queries."""
+    Three queries (the counts, the names of the businesses shown, their timeliness)."""
     rows = list(
         overdue_cases(today=today)
         .filter(business__isnull=False)

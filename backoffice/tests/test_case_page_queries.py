@@ -43,3 +43,9 @@ def test_the_case_page_stays_within_its_query_budget(client, make_case, mediator
     many, ctx = _page_queries(client, case)
     assert many <= CASE_PAGE_QUERIES, f"{many} queries:\n" + "\n".join(q["sql"][:160] for q in ctx.captured_queries)
     assert many == few, (few, many)  # five more notes cost nothing
+
+
+def test_the_facts_keys_are_the_checks_keys(mediator):
+    from backoffice.actions import FACT_KEYS, fact_checks
+
+    assert tuple(fact_checks(mediator)) == FACT_KEYS
